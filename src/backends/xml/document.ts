@@ -1,0 +1,45 @@
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { IisFtpsError } from '../../errors/errors.js';
+import { type LoadedFile, readConfigFile } from './file/read.js';
+import type { XmlIndex } from './scan/nodes.js';
+import { type PathTrie, SITES_AS_ROOT, scan } from './scan/scan.js';
+
+/** The file that holds `<sites>`: applicationHost.config, or the file its `configSource` names. */
+export interface SitesDocument {
+  /** applicationHost.config as read. */
+  readonly main: LoadedFile;
+  /** The file edits go to (the same as `main` unless the section is moved out). */
+  readonly file: LoadedFile;
+  readonly index: XmlIndex;
+  /** The version token: the hash of every file read. */
+  readonly version: string;
+}
+
+/** Resolves `configSource` inside the config file's folder; a path that leaves the folder is refused. */
+export function resolveConfigSource(configPath: string, source: string): string {
+  const dir = dirname(resolve(configPath));
+  const target = resolve(dir, source);
+  const rel = relative(dir, target);
+  if (isAbsolute(source) || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new IisFtpsError(
+      'FILE_READ',
+      `<sites configSource="${source}"> points outside the folder of ${configPath}; IIS only reads configSource files beside the configuration file`,
+    );
+  }
+  return target;
+}
+
+/** Reads and indexes the document that holds the sites section. */
+export function loadSites(path: string, trie: PathTrie): SitesDocument {
+  const main = readConfigFile(path);
+  const index = scan(main.text, trie, { file: path });
+  if (!index.configSource) {
+    if (!index.sitesNode) throw new IisFtpsError('SECTION_NOT_FOUND', `${path} has no <system.applicationHost><sites> section; is it applicationHost.config?`);
+    return { main, file: main, index, version: main.hash };
+  }
+  const sourcePath = resolveConfigSource(path, index.configSource);
+  const file = readConfigFile(sourcePath);
+  const sourceIndex = scan(file.text, trie, { file: sourcePath, sitesPath: SITES_AS_ROOT });
+  if (!sourceIndex.sitesNode) throw new IisFtpsError('SECTION_NOT_FOUND', `${sourcePath} (the configSource of <sites>) has no <sites> root element`);
+  return { main, file, index: sourceIndex, version: `${main.hash}:${file.hash}` };
+}

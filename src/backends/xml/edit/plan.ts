@@ -1,0 +1,197 @@
+import type { Change } from '../../backend.js';
+import { IisFtpsError } from '../../../errors/errors.js';
+import { type XmlIndex, type XmlNode, type XmlSite, indentAt, startsLine } from '../scan/nodes.js';
+import { escapeAttribute } from './escape.js';
+import type { Edit } from './splice.js';
+
+/** A new element to create, with its attributes in the order the change set names them. */
+interface NewElement {
+  readonly name: string;
+  readonly attrs: Map<string, string>;
+  readonly children: Map<string, NewElement>;
+}
+
+/** The wanted end state of one element's attributes: name -> text, or null to remove. */
+type AttributeOps = Map<string, string | null>;
+
+interface Group {
+  readonly owner: XmlNode | null;
+  readonly path: readonly string[];
+  readonly ops: AttributeOps;
+}
+
+
+export function newlineOf(text: string): string {
+  const lf = text.indexOf('\n');
+  return lf > 0 && text[lf - 1] === '\r' ? '\r\n' : '\n';
+}
+
+/** Finds the site a change names: by name (case-insensitive), and by id when one is given. */
+export function findSite(index: XmlIndex, ref: { readonly name?: string; readonly id?: number | null }): XmlSite | undefined {
+  if (ref.name !== undefined) {
+    const upper = ref.name.toUpperCase();
+    return index.sites.find((s) => s.name.toUpperCase() === upper && (ref.id == null || s.id === ref.id));
+  }
+  return ref.id == null ? undefined : index.sites.find((s) => s.id === ref.id);
+}
+
+/**
+ * Turns a change set into text edits, following docs/file-edits.md: values replaced in place,
+ * attributes appended or removed with their leading blank, emptied elements pruned, missing
+ * elements created and indented like their neighbours. Returns no edits when nothing changes.
+ */
+export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
+  const { text } = index;
+  const nl = newlineOf(text);
+  const groups = new Map<string, Group>();
+
+  for (const change of changes) {
+    let owner: XmlNode | null;
+    if (change.level === 'siteDefaults') owner = index.siteDefaults;
+    else {
+      const site = change.site ? findSite(index, change.site) : undefined;
+      if (!site) throw new IisFtpsError('SITE_NOT_FOUND', `No site named ${JSON.stringify(change.site?.name)} in the file`, { site: change.site?.name ?? '' });
+      owner = site.node;
+    }
+    const key = `${owner?.start ?? 'new-siteDefaults'}/${change.path.join('/')}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { owner, path: change.path, ops: new Map() }));
+    // Re-setting moves nothing: an attribute keeps the position of its first mention.
+    group.ops.set(change.attribute, change.value);
+  }
+
+  const edits: Edit[] = [];
+  const anchors = new Map<XmlNode, Map<string, NewElement>>();
+  const removed = new Set<XmlNode>();
+  const removedChildren = new Map<XmlNode, number>();
+  /** Attribute counts after the change, for nodes whose attributes change. */
+  const finalAttrCount = new Map<XmlNode, number>();
+  const prune: XmlNode[][] = [];
+
+  const addNew = (under: Map<string, NewElement>, path: readonly string[], attrs: Map<string, string>) => {
+    let level = under;
+    let el: NewElement | undefined;
+    for (const name of path) {
+      el = level.get(name);
+      if (!el) level.set(name, (el = { name, attrs: new Map(), children: new Map() }));
+      level = el.children;
+    }
+    for (const [k, v] of attrs) el!.attrs.set(k, v);
+  };
+
+  for (const group of groups.values()) {
+    const sets = new Map([...group.ops].filter((e): e is [string, string] => e[1] !== null));
+    if (!group.owner) {
+      // No <siteDefaults> yet: create it under <sites>.
+      if (sets.size === 0) continue;
+      if (!index.sitesNode) throw new IisFtpsError('SECTION_NOT_FOUND', 'The file has no <sites> section under <system.applicationHost>');
+      let under = anchors.get(index.sitesNode);
+      if (!under) anchors.set(index.sitesNode, (under = new Map()));
+      addNew(under, ['siteDefaults', ...group.path], sets);
+      continue;
+    }
+    const chain: XmlNode[] = [group.owner];
+    for (const name of group.path) {
+      const next = chain[chain.length - 1]!.children.get(name);
+      if (!next) break;
+      chain.push(next);
+    }
+    if (chain.length <= group.path.length) {
+      if (sets.size === 0) continue;
+      const anchor = chain[chain.length - 1]!;
+      let under = anchors.get(anchor);
+      if (!under) anchors.set(anchor, (under = new Map()));
+      addNew(under, group.path.slice(chain.length - 1), sets);
+      continue;
+    }
+    const node = chain[chain.length - 1]!;
+    let count = node.attrs.length;
+    node.attrs.forEach((a, i) => {
+      if (!group.ops.has(a.name)) return;
+      const value = group.ops.get(a.name)!;
+      if (value === null) {
+        const prev = node.attrs[i - 1];
+        edits.push({ start: prev ? prev.valueEnd + 1 : node.nameEnd, end: a.valueEnd + 1, text: '' });
+        count--;
+      } else if (value !== a.value) {
+        edits.push({ start: a.valueStart, end: a.valueEnd, text: escapeAttribute(value, a.quote) });
+      }
+    });
+    const existing = new Set(node.attrs.map((a) => a.name));
+    const added = [...sets].filter(([k]) => !existing.has(k));
+    if (added.length > 0) {
+      const last = node.attrs[node.attrs.length - 1];
+      const at = last ? last.valueEnd + 1 : node.nameEnd;
+      edits.push({ start: at, end: at, text: added.map(([k, v]) => ` ${k}="${escapeAttribute(v, '"')}"`).join('') });
+      count += added.length;
+    }
+    finalAttrCount.set(node, count);
+    if (count === 0) prune.push(chain);
+  }
+
+  // Prune elements left with nothing, bottom-up, never the site or siteDefaults itself.
+  for (const chain of prune) {
+    for (let i = chain.length - 1; i >= 1; i--) {
+      const node = chain[i]!;
+      if (removed.has(node) || anchors.has(node)) break;
+      const attrs = finalAttrCount.get(node) ?? node.attrs.length;
+      if (attrs > 0 || node.contentCount > (removedChildren.get(node) ?? 0)) break;
+      removed.add(node);
+      const parent = chain[i - 1]!;
+      removedChildren.set(parent, (removedChildren.get(parent) ?? 0) + 1);
+    }
+  }
+
+  const removedRanges: Edit[] = [];
+  for (const node of removed) {
+    removedRanges.push(wholeLines(text, node));
+  }
+  const inside = (e: Edit) => removedRanges.some((r) => e.start >= r.start && e.end <= r.end);
+  const topRemoved = removedRanges.filter((r) => !removedRanges.some((o) => o !== r && r.start >= o.start && r.end <= o.end));
+  const kept = edits.filter((e) => !inside(e));
+
+  for (const [anchor, children] of anchors) kept.push(insertChildren(text, nl, anchor, [...children.values()]));
+  return [...kept, ...topRemoved];
+}
+
+/** The element's span, widened to its whole line(s) when nothing else stands on them. */
+function wholeLines(text: string, node: XmlNode): Edit {
+  if (!startsLine(text, node.start)) return { start: node.start, end: node.end, text: '' };
+  let end = node.end;
+  while (text[end] === ' ' || text[end] === '\t') end++;
+  if (text[end] === '\r' && text[end + 1] === '\n') end += 2;
+  else if (text[end] === '\n') end += 1;
+  else if (end < text.length) return { start: node.start, end: node.end, text: '' };
+  return { start: text.lastIndexOf('\n', node.start - 1) + 1, end, text: '' };
+}
+
+function insertChildren(text: string, nl: string, anchor: XmlNode, children: readonly NewElement[]): Edit {
+  const aIndent = indentAt(text, anchor.start);
+  const pIndent = anchor.parentStart >= 0 ? indentAt(text, anchor.parentStart) : '';
+  const baseUnit = aIndent.length > pIndent.length && aIndent.startsWith(pIndent) ? aIndent.slice(pIndent.length) : '    ';
+  const childIndent =
+    anchor.firstChildStart >= 0 && startsLine(text, anchor.firstChildStart) ? indentAt(text, anchor.firstChildStart) : aIndent + baseUnit;
+  const unit = childIndent.length > aIndent.length && childIndent.startsWith(aIndent) ? childIndent.slice(aIndent.length) : baseUnit;
+
+  const render = (el: NewElement, indent: string): string => {
+    const attrs = [...el.attrs].map(([k, v]) => ` ${k}="${escapeAttribute(v, '"')}"`).join('');
+    if (el.children.size === 0) return `<${el.name}${attrs} />`;
+    const inner = [...el.children.values()].map((c) => nl + indent + unit + render(c, indent + unit)).join('');
+    return `<${el.name}${attrs}>${inner}${nl}${indent}</${el.name}>`;
+  };
+
+  if (anchor.selfClosing) {
+    const last = anchor.attrs[anchor.attrs.length - 1];
+    const from = last ? last.valueEnd + 1 : anchor.nameEnd;
+    const block = children.map((c) => nl + childIndent + render(c, childIndent)).join('');
+    return { start: from, end: anchor.startTagEnd, text: `>${block}${nl}${aIndent}</${anchor.name}>` };
+  }
+  const lineStart = text.lastIndexOf('\n', anchor.endTagStart - 1) + 1;
+  if (lineStart > anchor.startTagEnd && startsLine(text, anchor.endTagStart)) {
+    const lines = children.map((c) => childIndent + render(c, childIndent) + nl).join('');
+    return { start: lineStart, end: lineStart, text: lines };
+  }
+  const block = children.map((c) => nl + childIndent + render(c, childIndent)).join('');
+  return { start: anchor.endTagStart, end: anchor.endTagStart, text: `${block}${nl}${aIndent}` };
+}
+

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { IisFtpsError } from '../../../errors/errors.js';
+import { positionAt } from '../../../errors/position.js';
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** A configuration file as read: its bytes, whether it had a BOM, and its text without the BOM. */
+export interface LoadedFile {
+  readonly path: string;
+  readonly bytes: Buffer;
+  readonly bom: boolean;
+  readonly text: string;
+  /** SHA-256 of the bytes: the version a commit must still find on disk. */
+  readonly hash: string;
+}
+
+export const hashBytes = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Offset (in bytes) of the first invalid UTF-8 sequence, or -1. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const n = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+/** Decodes a file's bytes: UTF-8 only, BOM kept aside, NUL and invalid sequences refused with a position. */
+export function decodeFile(path: string, bytes: Buffer): LoadedFile {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new IisFtpsError('XML_ENCODING', `${path} is UTF-16; only UTF-8 is read (IIS writes UTF-8). Save it as UTF-8 and try again`);
+  }
+  const bom = bytes.subarray(0, 3).equals(UTF8_BOM);
+  const body = bom ? bytes.subarray(3) : bytes;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+  } catch {
+    const at = firstInvalidUtf8(body);
+    const before = new TextDecoder('utf-8').decode(body.subarray(0, Math.max(0, at)));
+    const position = positionAt(before + '\uFFFD', before.length, path);
+    throw new IisFtpsError('XML_ENCODING', `${path} is not valid UTF-8 at byte ${at + (bom ? 3 : 0)} (line ${position.line}, column ${position.column})`, { position });
+  }
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const position = positionAt(text, nul, path);
+    throw new IisFtpsError('XML_MALFORMED', `${path} contains a NUL character (line ${position.line}, column ${position.column}); it is not an XML text file`, { position });
+  }
+  return { path, bytes, bom, text, hash: hashBytes(bytes) };
+}
+
+/** Reads a configuration file, with errors that say what is wrong and what to do. */
+export function readConfigFile(path: string): LoadedFile {
+  let bytes: Buffer;
+  try {
+    if (statSync(path).isDirectory()) throw new IisFtpsError('FILE_READ', `${path} is a folder; pass the path of applicationHost.config itself`);
+    bytes = readFileSync(path);
+  } catch (e) {
+    if (e instanceof IisFtpsError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'does not exist; check the path passed with --config'
+      : code === 'EACCES' || code === 'EPERM' ? 'cannot be read: permission denied (run as a user who may read it)'
+      : `cannot be read (${code ?? String(e)})`;
+    throw new IisFtpsError('FILE_READ', `${path} ${why}`, {}, { cause: e });
+  }
+  return decodeFile(path, bytes);
+}
+
+/** The bytes to write for new text, with the BOM the file had. */
+export function encodeFile(file: Pick<LoadedFile, 'bom'>, text: string): Buffer {
+  const body = Buffer.from(text, 'utf8');
+  return file.bom ? Buffer.concat([UTF8_BOM, body]) : body;
+}

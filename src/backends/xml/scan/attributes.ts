@@ -1,0 +1,27 @@
+import type { XmlAttr } from './nodes.js';
+
+/**
+ * Finds the source spans of the attributes of a start tag that the XML parser has already
+ * accepted as well-formed, so a plain scan is exact here. `decoded` holds the parser's values.
+ */
+export function lexAttributes(text: string, nameEnd: number, tagEnd: number, decoded: Readonly<Record<string, string>>): XmlAttr[] {
+  const attrs: XmlAttr[] = [];
+  let i = nameEnd;
+  const isBlank = (c: string | undefined) => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+  for (;;) {
+    while (i < tagEnd && isBlank(text[i])) i++;
+    const c = text[i];
+    if (i >= tagEnd || c === '>' || c === '/') return attrs;
+    const start = i;
+    while (i < tagEnd && text[i] !== '=' && !isBlank(text[i])) i++;
+    const name = text.slice(start, i);
+    while (text[i] !== '=') i++;
+    i++;
+    while (isBlank(text[i])) i++;
+    const quote = text[i] as '"' | "'";
+    const valueStart = i + 1;
+    const valueEnd = text.indexOf(quote, valueStart);
+    attrs.push({ name, start, valueStart, valueEnd, quote, value: decoded[name] ?? '' });
+    i = valueEnd + 1;
+  }
+}

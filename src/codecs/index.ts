@@ -1,0 +1,7 @@
+export { type Codec, type Decoded, type Refusal, decoded, refused } from './codec.js';
+export { enumCodec } from './enum.js';
+export { flagsCodec } from './flags.js';
+export { timeSpanCodec, parseTimeSpan, formatTimeSpan } from './timeSpan.js';
+export { boolCodec } from './bool.js';
+export { stringCodec } from './string.js';
+export { thumbprintCodec } from './thumbprint.js';

@@ -1,0 +1,55 @@
+import type { RawTimeSpan } from '../backends/backend.js';
+import { type Codec, decoded, describe, refused } from './codec.js';
+
+const TICKS_PER_SECOND = 10_000_000;
+const TICKS_PER_DAY = 86_400 * TICKS_PER_SECOND;
+const PATTERN = /^(?:(\d+)\.)?(\d+):(\d{1,2}):(\d{1,2})(?:\.(\d{1,7}))?$/;
+const ALLOWED = ['hh:mm:ss', 'd.hh:mm:ss', 'hh:mm:ss.fffffff', 'hours of 24 and more (29:00:00)'];
+
+/** Parses `[d.]hh:mm:ss[.fffffff]` (hours may be 24 or more) into 100-ns ticks. */
+export function parseTimeSpan(text: string): number | undefined {
+  const m = PATTERN.exec(text.trim());
+  if (!m) return undefined;
+  const [, d, h, mi, s, f] = m;
+  if (Number(mi) > 59 || Number(s) > 59) return undefined;
+  const seconds = Number(d ?? 0) * 86_400 + Number(h) * 3600 + Number(mi) * 60 + Number(s);
+  const ticks = seconds * TICKS_PER_SECOND + (f === undefined ? 0 : Number(f.padEnd(7, '0')));
+  return Number.isSafeInteger(ticks) ? ticks : undefined;
+}
+
+/** .NET's constant ("c") format: `hh:mm:ss` below a day, `d.hh:mm:ss` from a day on, `.fffffff` when not whole seconds. */
+export function formatTimeSpan(ticks: number): string {
+  const days = Math.floor(ticks / TICKS_PER_DAY);
+  let rest = ticks - days * TICKS_PER_DAY;
+  const h = Math.floor(rest / (3600 * TICKS_PER_SECOND));
+  rest -= h * 3600 * TICKS_PER_SECOND;
+  const m = Math.floor(rest / (60 * TICKS_PER_SECOND));
+  rest -= m * 60 * TICKS_PER_SECOND;
+  const s = Math.floor(rest / TICKS_PER_SECOND);
+  const frac = rest - s * TICKS_PER_SECOND;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${days > 0 ? `${days}.` : ''}${two(h)}:${two(m)}:${two(s)}${frac > 0 ? `.${String(frac).padStart(7, '0')}` : ''}`;
+}
+
+const isRawTimeSpan = (v: unknown): v is RawTimeSpan =>
+  typeof v === 'object' && v !== null && typeof (v as { Ticks?: unknown }).Ticks === 'number';
+
+/** A timeSpan, canonical value is its canonical text (`01:00:00`, `1.00:00:00`). Negative values are refused. */
+export function timeSpanCodec(): Codec<string> {
+  return {
+    type: 'timeSpan',
+    accepts: ALLOWED,
+    decode(input) {
+      let ticks: number | undefined;
+      if (isRawTimeSpan(input)) ticks = input.Ticks;
+      else if (typeof input === 'string') {
+        if (input.trim().startsWith('-')) return refused(`${describe(input)} is negative; a time span here must be 00:00:00 or more`, ALLOWED);
+        ticks = parseTimeSpan(input);
+      } else return refused(`${describe(input)} is not a time span`, ALLOWED);
+      if (ticks === undefined) return refused(`${describe(input)} is not a time span (minutes and seconds run 00 to 59)`, ALLOWED);
+      if (!Number.isSafeInteger(ticks) || ticks < 0) return refused(`${describe(input)} is negative or out of range`, ALLOWED);
+      return decoded(formatTimeSpan(ticks));
+    },
+    encode: (value) => value,
+  };
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { ValueType } from '../backends/backend.js';
+import {
+  type Codec,
+  boolCodec,
+  enumCodec,
+  flagsCodec,
+  stringCodec,
+  thumbprintCodec,
+  timeSpanCodec,
+} from '../codecs/index.js';
+
+/**
+ * One attribute of the schema: its codec, its default, its documentation, and a zod schema that
+ * turns any accepted input into the canonical value. Static types are inferred from the zod schema.
+ */
+export interface AttributeDef<T> {
+  readonly type: ValueType;
+  readonly codec: Codec<T>;
+  /** The schema default, or null where IIS has none. */
+  readonly default: T | null;
+  readonly description: string;
+  /** Enum names or flag names, for help, completion and the PowerShell side. */
+  readonly names?: readonly string[];
+  /** Values allowed on other attributes of the same kind but not here, with why. */
+  readonly notHere?: Readonly<Record<string, string>>;
+  /** zod schema: any accepted input -> canonical value. */
+  readonly input: z.ZodType<T, unknown>;
+}
+
+function define<T>(
+  codec: Codec<T>,
+  def: T | null,
+  description: string,
+  extra: { names?: readonly string[]; notHere?: Readonly<Record<string, string>> } = {},
+): AttributeDef<T> {
+  const input = z.unknown().transform((value, ctx): T => {
+    const r = codec.decode(value);
+    if (r.ok) return r.value;
+    ctx.issues.push({ code: 'custom', message: r.refusal.reason, input: value, params: { allowed: r.refusal.allowed } });
+    return z.NEVER;
+  });
+  return { type: codec.type, codec, default: def, description, ...extra, input };
+}
+
+export const attr = {
+  enum: <const N extends string>(
+    values: Readonly<Record<N, number>>,
+    def: NoInfer<N>,
+    description: string,
+    notHere?: Readonly<Record<string, string>>,
+  ): AttributeDef<N> =>
+    define(enumCodec(values), def, description, notHere ? { names: Object.keys(values), notHere } : { names: Object.keys(values) }),
+  flags: <const N extends string>(bits: Readonly<Record<N, number>>, description: string): AttributeDef<N[]> =>
+    define(flagsCodec(bits), [], description, { names: Object.keys(bits) }),
+  timeSpan: (def: string, description: string): AttributeDef<string> => define(timeSpanCodec(), def, description),
+  bool: (def: boolean, description: string): AttributeDef<boolean> => define(boolCodec(), def, description),
+  string: (def: string | null, description: string): AttributeDef<string> => define(stringCodec(), def, description),
+  thumbprint: (description: string): AttributeDef<string> => define(thumbprintCodec(), null, description),
+};
+
+export interface ElementDef<A extends Record<string, AttributeDef<unknown>>> {
+  /** XML element names below `<site>` / `<siteDefaults>`. */
+  readonly path: readonly string[];
+  readonly description: string;
+  readonly attributes: A;
+  /**
+   * Setting names for attributes whose own name would be ambiguous across elements
+   * (`clientCertAuthentication`'s `enabled` is the setting `clientCertAuthentication`).
+   */
+  readonly settingNames?: Partial<Record<keyof A & string, string>>;
+}
+
+export const element = <A extends Record<string, AttributeDef<unknown>>>(def: ElementDef<A>): ElementDef<A> => def;
