@@ -94,11 +94,27 @@ export interface CommitResult {
   readonly version: string;
 }
 
+/** Replace `[start, end)` of a text with `text`; an insertion has `start === end`. */
+export interface TextEdit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** What a commit would do to a file, for `--what-if` diffs. */
+export interface FilePreview {
+  readonly file: string;
+  readonly before: string;
+  readonly edits: readonly TextEdit[];
+}
+
 export interface Backend {
   /** A short name: `xml`, `powershell`, `edge`. */
   readonly name: string;
   read(query: ReadQuery): Promise<RawSnapshot>;
   commit(changes: ChangeSet): Promise<CommitResult>;
+  /** Optional: backends that edit a file as text can show what a commit would do, writing nothing. */
+  preview?(changes: ChangeSet): Promise<FilePreview>;
   /** Release processes and handles. Safe to call more than once. */
   close(): Promise<void>;
 }

@@ -1,8 +1,8 @@
-import type { Backend, ChangeSet, CommitResult, RawElements, RawSnapshot, ReadQuery, SiteRef } from '../backend.js';
+import type { Backend, ChangeSet, CommitResult, FilePreview, RawElements, RawSnapshot, ReadQuery, SiteRef } from '../backend.js';
 import { IisFtpsError } from '../../errors/errors.js';
 import { type SitesDocument, loadSites } from './document.js';
 import { planEdits, findSite } from './edit/plan.js';
-import { type Edit, applyEdits } from './edit/splice.js';
+import { type Edit, applyEdits } from '../../changes/edits.js';
 import { encodeFile, hashBytes } from './file/read.js';
 import { writeFileAtomic } from './file/write.js';
 import type { XmlIndex, XmlNode } from './scan/nodes.js';
@@ -11,13 +11,6 @@ import { type PathTrie, pathTrie } from './scan/scan.js';
 export interface XmlBackendOptions {
   /** Path of applicationHost.config (or a copy of it). */
   readonly path: string;
-}
-
-/** What a commit would do, without doing it: the file and the edits to its text. */
-export interface FilePreview {
-  readonly file: string;
-  readonly before: string;
-  readonly edits: readonly Edit[];
 }
 
 function rawElements(node: XmlNode | null, query: ReadQuery): RawElements {

@@ -2,7 +2,7 @@ import type { Change } from '../../backend.js';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { type XmlIndex, type XmlNode, type XmlSite, indentAt, startsLine } from '../scan/nodes.js';
 import { escapeAttribute } from './escape.js';
-import type { Edit } from './splice.js';
+import type { Edit } from '../../../changes/edits.js';
 
 /** A new element to create, with its attributes in the order the change set names them. */
 interface NewElement {

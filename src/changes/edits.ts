@@ -1,9 +1,6 @@
-/** Replace `[start, end)` of the original text with `text`. An insertion has `start === end`. */
-export interface Edit {
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
-}
+import type { TextEdit } from '../backends/backend.js';
+
+export type Edit = TextEdit;
 
 /** Orders edits by position; at one position an insertion comes before a replacement. */
 export function sortEdits(edits: readonly Edit[]): Edit[] {

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { IisFtpsError } from '../errors/errors.js';
+import { type ValidatedSettings, validateSettings } from '../schema/validate.js';
+import type { Target } from '../session/target.js';
+import { type ConnectionOptions, withSession } from './connection.js';
+import { type ChangeReport, finish } from './commit.js';
+
+/**
+ * A desired state: settings that sites and siteDefaults must have. A value sets the setting at
+ * that level; null makes it inherit (removes it there); a setting not named is left alone.
+ *
+ * ```json
+ * { "siteDefaults": { "validationFlags": [] },
+ *   "sites": { "Partner Exchange": { "clientCertificatePolicy": "CertRequire", "revocationFreshnessTime": null } } }
+ * ```
+ */
+export const desiredStateSchema = z
+  .object({
+    $schema: z.string().optional(),
+    siteDefaults: z.record(z.string(), z.unknown()).optional(),
+    sites: z.record(z.string().min(1), z.record(z.string(), z.unknown())).optional(),
+  })
+  .strict();
+
+export type DesiredState = z.input<typeof desiredStateSchema>;
+
+export interface ValidatedDesiredState {
+  readonly entries: readonly { readonly target: Target; readonly values: ValidatedSettings; readonly raw: Record<string, unknown> }[];
+}
+
+/** Validates a desired state in full before any backend is touched. */
+export function parseDesiredState(input: unknown): ValidatedDesiredState {
+  const r = desiredStateSchema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const where = issue.path.length ? issue.path.map(String).join('.') : 'the document';
+    throw new IisFtpsError(
+      'INVALID_DESIRED_STATE',
+      `Invalid desired state at ${where}: ${issue.message}. Expected { "siteDefaults": { SETTING: VALUE }, "sites": { "SITE NAME": { SETTING: VALUE } } }`,
+    );
+  }
+  const entries: { target: Target; values: ValidatedSettings; raw: Record<string, unknown> }[] = [];
+  const add = (where: string, target: Target, raw: Record<string, unknown>) => {
+    const v = validateSettings(raw);
+    if (!v.ok) throw new IisFtpsError(v.error.code, `${where}: ${v.error.message}`, v.error.details);
+    entries.push({ target, values: v.value, raw });
+  };
+  if (r.data.siteDefaults) add('siteDefaults', { siteDefaults: true }, r.data.siteDefaults);
+  for (const [name, raw] of Object.entries(r.data.sites ?? {})) add(`sites[${JSON.stringify(name)}]`, { site: name }, raw);
+  return { entries };
+}
+
+/**
+ * Applies a desired state: changes only what differs, all in one commit, and writes nothing
+ * when everything is already so (safe to run on every boot).
+ */
+export async function applyFtpsState(options: ConnectionOptions & { readonly desired: unknown; readonly whatIf?: boolean }): Promise<ChangeReport> {
+  const desired = parseDesiredState(options.desired);
+  return withSession(options, { targets: desired.entries.map((e) => e.target) }, async (session) => {
+    for (const { target, raw } of desired.entries) {
+      const sets = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== null));
+      const resets = Object.entries(raw).filter(([, v]) => v === null).map(([k]) => k);
+      if (Object.keys(sets).length) session.set(target, sets);
+      if (resets.length) session.reset(target, resets);
+    }
+    return finish(session, options.whatIf ?? false);
+  });
+}

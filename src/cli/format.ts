@@ -1,0 +1,69 @@
+import type { ChangeReport } from '../api/commit.js';
+import type { TestReport } from '../api/cmdlets.js';
+import type { EffectiveSettings, SettingsReport, SiteIdentity } from '../session/session.js';
+
+/** A canonical value as people read it. */
+export function show(value: unknown): string {
+  if (value === null || value === undefined) return '(none)';
+  if (Array.isArray(value)) return value.length ? value.join(', ') : '(none)';
+  return String(value);
+}
+
+export function label(t: SiteIdentity): string {
+  return t.level === 'siteDefaults' ? 'siteDefaults' : `site ${JSON.stringify(t.name)}${t.id === null ? '' : ` (id ${t.id})`}`;
+}
+
+/** `get --json`: one key per element, each attribute as `{ value, source }`. */
+export function settingsJson(s: EffectiveSettings): Record<string, Record<string, { value: unknown; source: string; problem?: string }>> {
+  return Object.fromEntries(
+    Object.entries(s).map(([el, attrs]) => [
+      el,
+      Object.fromEntries(Object.entries(attrs).map(([a, e]) => [a, e.problem ? { value: e.value, source: e.source, problem: e.problem } : { value: e.value, source: e.source }])),
+    ]),
+  );
+}
+
+export function formatSettings(report: SettingsReport): string {
+  const lines = [label(report.target), ''];
+  const rows = Object.entries(report.settings).flatMap(([el, attrs]) => Object.entries(attrs).map(([a, e]) => [el, a, show(e.value), e.source + (e.problem ? `  ! ${e.problem}` : '')] as const));
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  let current = '';
+  for (const [el, a, v, src] of rows) {
+    if (el !== current) {
+      lines.push(`${el}`);
+      current = el;
+    }
+    lines.push(`  ${a.padEnd(w[1]!)}  ${v.padEnd(w[2]!)}  ${src}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatChanges(report: ChangeReport, file?: string): string {
+  const lines: string[] = [];
+  if (report.changes.length === 0) {
+    lines.push('Nothing to change: every value is already so. Nothing was written.');
+    return `${lines.join('\n')}\n`;
+  }
+  for (const c of report.changes) {
+    const after = c.new === null ? `(inherits ${show(c.effective.value)} from ${c.effective.source})` : show(c.new);
+    const before = c.old === null ? '(not set)' : show(c.old);
+    lines.push(`${label(c.target)}: ${c.element}.${c.attribute}: ${before} -> ${after}`);
+  }
+  if (report.whatIf) {
+    if (report.diff) lines.push('', report.diff.trimEnd());
+    lines.push('', `What if: ${report.changes.length} change(s); nothing was written.`);
+  } else lines.push('', report.written ? `Wrote ${report.changes.length} change(s)${file ? ` to ${file}` : ''} in one commit.` : 'Nothing was written.');
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatTest(report: TestReport): string {
+  const lines: string[] = [];
+  for (const r of report.results) {
+    lines.push(`${label(r.target)}: ${r.findings.length ? '' : 'ok'}`.trimEnd());
+    for (const f of r.findings) lines.push(`  ${f.severity === 'error' ? 'ERROR  ' : 'warning'} ${f.rule}: ${f.message}`);
+  }
+  const errors = report.results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0);
+  const warnings = report.results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warning').length, 0);
+  lines.push('', `${errors} error(s), ${warnings} warning(s).`);
+  return `${lines.join('\n')}\n`;
+}

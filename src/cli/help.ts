@@ -1,0 +1,130 @@
+import { settings } from '../schema/index.js';
+import { backendNames } from '../backends/registry.js';
+
+const wrap = (text: string, indent: string, width = 100): string => {
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && (indent + line + ' ' + w).length > width) {
+      lines.push(indent + line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(indent + line);
+  return lines.join('\n');
+};
+
+/** The settings table, generated from the schema. */
+export function settingsHelp(): string {
+  return settings
+    .map((s) => {
+      const values =
+        s.def.names && s.def.type === 'enum' ? `one of ${s.def.names.join(' | ')}`
+        : s.def.names && s.def.type === 'flags' ? `flags, comma-separated: ${s.def.names.join(', ')} (or None, or their sum)`
+        : s.def.type === 'timeSpan' ? 'time span hh:mm:ss or d.hh:mm:ss'
+        : s.def.type === 'bool' ? 'true | false'
+        : s.name === 'serverCertHash' ? '40 hex digits'
+        : 'text';
+      const def = s.def.default === null ? 'none' : Array.isArray(s.def.default) ? s.def.default.join(', ') || 'none' : String(s.def.default);
+      return `  --${s.option} VALUE\n${wrap(`${s.element}.${s.attribute}: ${values}. Default: ${def}. ${s.def.description}`, '      ')}`;
+    })
+    .join('\n');
+}
+
+const TARGET = '(--site NAME | --site-id N | --site-defaults)';
+
+export const commandHelp: Record<string, string> = {
+  get: `iis-ftps get [--config FILE] ${TARGET} [--json]
+
+Shows the effective TLS settings of one FTP site, or of siteDefaults, and where each value comes
+from: "site" (set on the site), "siteDefaults" (inherited from the defaults of every site) or
+"default" (IIS's own default).
+
+Examples:
+  iis-ftps get --config applicationHost.config --site "Partner Exchange"
+  iis-ftps get --config applicationHost.config --site-id 3 --json
+  iis-ftps get --site-defaults                 # live IIS (Windows)`,
+
+  set: `iis-ftps set [--config FILE] ${TARGET} SETTING... [--what-if] [--json]
+
+Sets settings on one site, or on siteDefaults, in one atomic commit: all of them or none.
+A setting already set to that value at that level changes nothing; when nothing changes, the
+file is not written. Setting a value pins it at that level even if it equals the inherited one.
+--what-if shows each change (old -> new) and a diff of the file, and writes nothing.
+
+Settings:
+${settingsHelp()}
+
+Examples (the reference scenario: require TLS and client certificates):
+  iis-ftps set --config applicationHost.config --site "Partner Exchange" \\
+    --server-cert-hash "57686f6120447564652c2049495320526f636b73" \\
+    --control-channel-policy SslRequire --data-channel-policy SslRequire \\
+    --client-certificate-policy CertRequire --use-active-directory-mapping true \\
+    --client-cert-authentication true
+  iis-ftps set --config applicationHost.config --site-defaults --validation-flags CertChainCacheOnlyUrlRetrieval --what-if`,
+
+  reset: `iis-ftps reset [--config FILE] ${TARGET} [--setting NAME]... [--what-if] [--json]
+
+Removes settings from one site, or from siteDefaults, so that they inherit again (all of them when
+no --setting is given). NAME is a setting name (clientCertificatePolicy) or its option name
+(client-certificate-policy).
+
+Examples:
+  iis-ftps reset --config applicationHost.config --site "Partner Exchange" --setting revocationUrlRetrievalTimeout
+  iis-ftps reset --config applicationHost.config --site "Partner Exchange" --what-if`,
+
+  apply: `iis-ftps apply [--config FILE] --desired FILE.json [--what-if] [--json]
+
+Makes sites and siteDefaults match a desired state: changes only what differs, in one commit, and
+writes nothing when everything is already so, so provisioning can run it on every boot.
+FILE.json (or - for standard input):
+  {
+    "siteDefaults": { "validationFlags": [] },
+    "sites": {
+      "Partner Exchange": { "clientCertificatePolicy": "CertRequire", "revocationFreshnessTime": null }
+    }
+  }
+A value sets the setting at that level; null makes it inherit; settings not named are left alone.
+Setting names are those of 'iis-ftps set --help' without the dashes, in camelCase.
+
+Example:
+  iis-ftps apply --config applicationHost.config --desired ftps.json --what-if`,
+
+  doctor: `iis-ftps doctor [--config FILE] [--site NAME | --site-id N | --site-defaults] [--json]
+
+Checks the rules client-certificate authentication depends on (a server certificate, a
+clientCertificatePolicy other than CertIgnore, Active Directory mapping, channels that allow TLS),
+and warns about NoRevocationCheck and other weak spots. Without a target: siteDefaults and every
+site with an FTP binding. Exits with 1 when a rule is broken.
+
+Example:
+  iis-ftps doctor --config applicationHost.config`,
+};
+
+export function mainHelp(): string {
+  return `iis-ftps: read and change the TLS client-certificate settings of IIS FTP sites
+
+Usage:
+  iis-ftps get    [--config FILE] ${TARGET} [--json]
+  iis-ftps set    [--config FILE] ${TARGET} SETTING... [--what-if] [--json]
+  iis-ftps reset  [--config FILE] ${TARGET} [--setting NAME]... [--what-if] [--json]
+  iis-ftps apply  [--config FILE] --desired FILE.json [--what-if] [--json]
+  iis-ftps doctor [--config FILE] [--site NAME] [--json]
+  iis-ftps help COMMAND          more about one command, with examples
+
+Common options:
+  --config FILE     work on this applicationHost.config (any OS). Without it, the live IIS
+                    configuration of this machine through the best backend available.
+  --backend NAME    ${backendNames().join(' | ')} (default auto)
+  --site NAME       a site by name (case-insensitive); --site-id N by id; --site-defaults for
+                    the defaults every site inherits
+  --json            machine-readable output on stdout (errors as JSON on stderr)
+  --what-if         show what would change, write nothing
+  -h, --help        help; --version prints the version
+
+Exit codes: 0 success (also when nothing needed changing), 1 failure (site not found, the file
+changed on disk, unreadable file, doctor found a broken rule), 2 invalid input or usage.
+
+Run 'iis-ftps set --help' for every setting and its values.`;
+}

@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import { IisFtpsError, exitCodeFor, isIisFtpsError } from '../errors/errors.js';
+import { settings } from '../schema/index.js';
+import { validateSettings } from '../schema/validate.js';
+import type { Target } from '../session/target.js';
+import { getFtpsSetting, resetFtpsSetting, setFtpsSetting, testFtpsSetting } from '../api/cmdlets.js';
+import { applyFtpsState } from '../api/apply.js';
+import type { ChangeReport } from '../api/commit.js';
+import { commandHelp, mainHelp } from './help.js';
+import { formatChanges, formatSettings, formatTest, settingsJson } from './format.js';
+
+/** Where the CLI reads and writes: the process's streams, or a test's buffers. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Reads all of standard input (for `--desired -`). */
+  readonly stdin?: () => string;
+}
+
+const COMMANDS = ['get', 'set', 'reset', 'apply', 'doctor'] as const;
+type Command = (typeof COMMANDS)[number];
+
+const settingOptions = Object.fromEntries(settings.map((s) => [s.option, { type: 'string' as const }]));
+const OPTIONS = {
+  config: { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+  'what-if': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  site: { type: 'string' },
+  'site-id': { type: 'string' },
+  'site-defaults': { type: 'boolean' },
+  setting: { type: 'string', multiple: true },
+  desired: { type: 'string' },
+  ...settingOptions,
+} as const;
+
+/** Which options each command takes (besides --config, --backend, --json, --help). */
+const ALLOWED: Record<Command, readonly string[]> = {
+  get: ['site', 'site-id', 'site-defaults'],
+  set: ['site', 'site-id', 'site-defaults', 'what-if', ...settings.map((s) => s.option)],
+  reset: ['site', 'site-id', 'site-defaults', 'what-if', 'setting'],
+  apply: ['desired', 'what-if'],
+  doctor: ['site', 'site-id', 'site-defaults'],
+};
+const COMMON = ['config', 'backend', 'json', 'help', 'version'];
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function usage(message: string, command?: Command): IisFtpsError {
+  return new IisFtpsError('USAGE', `${message}\nRun 'iis-ftps ${command ? `${command} ` : ''}--help' for usage.`);
+}
+
+function targetOf(values: Values, command: Command, optional = false): Target | undefined {
+  const given = (['site', 'site-id', 'site-defaults'] as const).filter((k) => values[k] !== undefined && values[k] !== false);
+  if (given.length === 0) {
+    if (optional) return undefined;
+    throw usage('Name a target: --site NAME, --site-id N or --site-defaults', command);
+  }
+  if (given.length > 1) throw usage(`Name one target only; got ${given.map((g) => `--${g}`).join(' and ')}`, command);
+  if (values['site'] !== undefined) {
+    const site = values['site'] as string;
+    if (site === '') throw usage('--site needs a site name', command);
+    return { site };
+  }
+  if (values['site-id'] !== undefined) {
+    const id = values['site-id'] as string;
+    if (!/^\d+$/.test(id)) throw usage(`--site-id takes a whole number; got ${JSON.stringify(id)}`, command);
+    return { siteId: Number(id) };
+  }
+  return { siteDefaults: true };
+}
+
+function parse(argv: readonly string[]): { command: Command | 'help' | undefined; values: Values; rest: string[] } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    const m = /'(--?[\w-]+)'/.exec((e as Error).message);
+    const opt = m?.[1];
+    if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && opt) {
+      const near = Object.keys(OPTIONS).filter((o) => o.includes(opt.replace(/^-+/, '')) || opt.replace(/^-+/, '').includes(o));
+      throw usage(`Unknown option ${opt}.${near.length ? ` Did you mean ${near.map((n) => `--${n}`).join(' or ')}?` : ''}`);
+    }
+    throw usage((e as Error).message.replace(/\. To specify.*$/s, ''));
+  }
+  const [first, ...rest] = parsed.positionals;
+  if (first !== undefined && first !== 'help' && !(COMMANDS as readonly string[]).includes(first)) {
+    throw usage(`Unknown command ${JSON.stringify(first)}. Commands: ${COMMANDS.join(', ')}`);
+  }
+  return { command: first as Command | 'help' | undefined, values: parsed.values as Values, rest };
+}
+
+function readDesired(path: string, io: CliIo): unknown {
+  let text: string;
+  try {
+    text = path === '-' ? (io.stdin ?? (() => readFileSync(0, 'utf8')))() : readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new IisFtpsError('FILE_READ', `Cannot read the desired state ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new IisFtpsError('INVALID_DESIRED_STATE', `${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+async function execute(command: Command, values: Values, io: CliIo): Promise<number> {
+  const json = values['json'] === true;
+  const conn = {
+    ...(values['config'] !== undefined ? { config: values['config'] as string } : {}),
+    backend: (values['backend'] as string | undefined) ?? 'auto',
+  };
+  for (const key of Object.keys(values)) {
+    if (!COMMON.includes(key) && !ALLOWED[command].includes(key)) {
+      throw usage(`--${key} does not go with '${command}'`, command);
+    }
+  }
+  const whatIf = values['what-if'] === true;
+  const printChanges = (report: ChangeReport) => io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatChanges(report, conn.config));
+
+  switch (command) {
+    case 'get': {
+      const report = await getFtpsSetting({ ...conn, ...targetOf(values, command)! });
+      io.stdout(json ? `${JSON.stringify(settingsJson(report.settings), null, 2)}\n` : formatSettings(report));
+      return 0;
+    }
+    case 'set': {
+      const target = targetOf(values, command)!;
+      const requested = Object.fromEntries(settings.filter((s) => values[s.option] !== undefined).map((s) => [s.name, values[s.option]]));
+      if (Object.keys(requested).length === 0) {
+        throw usage(`Name at least one setting, e.g. --client-certificate-policy CertRequire. Settings: ${settings.map((s) => `--${s.option}`).join(', ')}`, command);
+      }
+      const v = validateSettings(requested);
+      if (!v.ok) throw v.error;
+      printChanges(await setFtpsSetting({ ...conn, ...target, settings: requested, whatIf }));
+      return 0;
+    }
+    case 'reset': {
+      const target = targetOf(values, command)!;
+      const names = values['setting'] as string[] | undefined;
+      printChanges(await resetFtpsSetting({ ...conn, ...target, ...(names ? { settings: names } : {}), whatIf }));
+      return 0;
+    }
+    case 'apply': {
+      const path = values['desired'] as string | undefined;
+      if (path === undefined) throw usage('apply needs --desired FILE.json (or - for standard input)', command);
+      printChanges(await applyFtpsState({ ...conn, desired: readDesired(path, io), whatIf }));
+      return 0;
+    }
+    case 'doctor': {
+      const target = targetOf(values, command, true);
+      const report = await testFtpsSetting({ ...conn, ...(target ?? {}) });
+      io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatTest(report));
+      return report.ok ? 0 : 1;
+    }
+  }
+}
+
+function reportError(e: unknown, json: boolean, io: CliIo): number {
+  if (!isIisFtpsError(e)) {
+    const err = e as Error;
+    io.stderr(json ? `${JSON.stringify({ error: { code: 'INTERNAL', message: String(err?.message ?? err) } })}\n` : `iis-ftps: internal error: ${err?.stack ?? String(err)}\n`);
+    return 1;
+  }
+  if (json) io.stderr(`${JSON.stringify({ error: e.toJSON() })}\n`);
+  else {
+    const excerpt = e.details.position ? `\n${e.details.position.excerpt}` : '';
+    io.stderr(`iis-ftps: ${e.message}${excerpt}\n  (${e.code})\n`);
+  }
+  return exitCodeFor(e.code);
+}
+
+/** Runs the CLI and returns its exit code; never throws. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    const { command, values, rest } = parse(argv);
+    if (values['version']) {
+      io.stdout(`${VERSION}\n`);
+      return 0;
+    }
+    if (command === 'help' || command === undefined) {
+      const topic = command === 'help' ? rest[0] : undefined;
+      if (topic !== undefined && !(topic in commandHelp)) throw usage(`No help on ${JSON.stringify(topic)}. Commands: ${COMMANDS.join(', ')}`);
+      io.stdout(`${topic ? commandHelp[topic] : mainHelp()}\n`);
+      return command === undefined && !values['help'] ? 2 : 0;
+    }
+    if (values['help']) {
+      io.stdout(`${commandHelp[command]}\n`);
+      return 0;
+    }
+    if (rest.length > 0) throw usage(`Unexpected argument ${JSON.stringify(rest[0])}; values go after their option (e.g. --site "${rest[0]}")`, command);
+    return await execute(command, values, io);
+  } catch (e) {
+    return reportError(e, json, io);
+  }
+}
+
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;

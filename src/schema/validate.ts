@@ -1,0 +1,68 @@
+import { IisFtpsError, type Result, fail, ok } from '../errors/errors.js';
+import { type SettingDef, findSetting, settingNames } from './index.js';
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function unknownSetting(name: string): IisFtpsError {
+  const lower = name.toLowerCase();
+  const near = settingNames.filter((s) => distance(s.toLowerCase(), lower) <= 3 || s.toLowerCase().includes(lower));
+  const hint = near.length ? ` Did you mean ${near.join(' or ')}?` : '';
+  return new IisFtpsError('UNKNOWN_SETTING', `Unknown setting ${JSON.stringify(name)}.${hint} Settings: ${settingNames.join(', ')}`, {
+    setting: name,
+    allowed: settingNames,
+  });
+}
+
+/** Looks a setting up by name, option or `element.attribute`. */
+export function resolveSetting(name: string): Result<SettingDef> {
+  const def = findSetting(name);
+  return def ? ok(def) : fail(unknownSetting(name));
+}
+
+/** Validates one value for one setting: the canonical value, or an error naming the setting, the value and what is allowed. */
+export function validateValue(def: SettingDef, value: unknown): Result<unknown> {
+  const r = def.def.input.safeParse(value);
+  if (r.success) return ok(r.data);
+  const issue = r.error.issues[0];
+  const allowed = ((issue as { params?: { allowed?: readonly string[] } } | undefined)?.params?.allowed ?? def.def.codec.accepts) as readonly string[];
+  const hint = typeof value === 'string' ? def.def.notHere?.[Object.keys(def.def.notHere ?? {}).find((k) => k.toUpperCase() === value.trim().toUpperCase()) ?? ''] : undefined;
+  const message = `Invalid value for ${def.name}: ${issue?.message ?? 'not accepted'}.${hint ? ` ${hint}.` : ''} Allowed: ${allowed.join(', ')}`;
+  return fail(new IisFtpsError('INVALID_VALUE', message, { setting: def.name, value, allowed }));
+}
+
+/** A validated request: setting -> canonical value, or null to reset it. */
+export type ValidatedSettings = Map<SettingDef, unknown>;
+
+/**
+ * Validates a map of setting name -> value (null = reset) before any backend is touched.
+ * Every problem is found; the first is returned.
+ */
+export function validateSettings(input: Readonly<Record<string, unknown>>): Result<ValidatedSettings> {
+  const out: ValidatedSettings = new Map();
+  for (const [name, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    const def = resolveSetting(name);
+    if (!def.ok) return def;
+    if (value === null) {
+      out.set(def.value, null);
+      continue;
+    }
+    const v = validateValue(def.value, value);
+    if (!v.ok) return v;
+    out.set(def.value, v.value);
+  }
+  return ok(out);
+}
