@@ -71,4 +71,6 @@ export interface ElementDef<A extends Record<string, AttributeDef<unknown>>> {
   readonly settingNames?: Partial<Record<keyof A & string, string>>;
 }
 
-export const element = <A extends Record<string, AttributeDef<unknown>>>(def: ElementDef<A>): ElementDef<A> => def;
+export const element = <A extends Record<string, AttributeDef<unknown>>, const S extends Partial<Record<keyof A & string, string>> = {}>(
+  def: ElementDef<A> & { readonly settingNames?: S },
+): ElementDef<A> & { readonly settingNames: S } => ({ settingNames: {} as S, ...def });

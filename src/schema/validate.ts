@@ -18,7 +18,7 @@ function distance(a: string, b: string): number {
 
 export function unknownSetting(name: string): IisFtpsError {
   const lower = name.toLowerCase();
-  const near = settingNames.filter((s) => distance(s.toLowerCase(), lower) <= 3 || s.toLowerCase().includes(lower));
+  const near = settingNames.filter((s) => distance(s.toLowerCase(), lower) <= Math.max(3, Math.floor(s.length / 3)) || s.toLowerCase().includes(lower));
   const hint = near.length ? ` Did you mean ${near.join(' or ')}?` : '';
   return new IisFtpsError('UNKNOWN_SETTING', `Unknown setting ${JSON.stringify(name)}.${hint} Settings: ${settingNames.join(', ')}`, {
     setting: name,

@@ -1,0 +1,218 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Backend, ChangeSet, CommitResult, RawSnapshot, ReadQuery } from '../backend.js';
+import { IisFtpsError, isErrorCode } from '../../errors/errors.js';
+import { type ResolvedPowerShell, resolvePowerShell } from './executable.js';
+import { PowerShellProcess, base64Literal, processFailure } from './session.js';
+
+export interface PowerShellBackendOptions {
+  /**
+   * The PowerShell to run: a path or a command name (`pwsh`, `powershell.exe`). Default: `pwsh`
+   * on PATH, then `~/.dotnet/tools/pwsh`, then (on Windows) `powershell.exe`.
+   */
+  readonly executable?: string;
+  /** An applicationHost.config to open with `ServerManager(path)`; default: the live IIS configuration. */
+  readonly configPath?: string;
+  /** Milliseconds one call may take, the first call's start-up included. Default 60 000. */
+  readonly timeoutMs?: number;
+  /** Path of Microsoft.Web.Administration.dll to load. Default: `IIS_FTPS_MWA_PATH`, else IIS's own. */
+  readonly mwaPath?: string;
+}
+
+/** What `ping` reports: the PowerShell that answers, and its process id. */
+export interface PowerShellInfo {
+  readonly psVersion: string;
+  readonly psEdition: string;
+  readonly pid: number;
+}
+
+/** The iis-ftps PowerShell functions, dot-sourced once per process. */
+export const CORE_SCRIPT = fileURLToPath(new URL('../../../ps/IisFtps.Core.ps1', import.meta.url));
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+interface Response {
+  readonly ok: boolean;
+  readonly pid: number;
+  readonly result?: unknown;
+  readonly error?: { readonly code?: string; readonly message?: string; readonly dotnetType?: string; readonly site?: string };
+}
+
+/**
+ * The live backend on Windows: drives Microsoft.Web.Administration.ServerManager through the
+ * functions in `ps/`, in one long-lived PowerShell process per backend, started on first use.
+ *
+ * Requests cross as base64 of JSON and answers come back the same way: no site name, value or path
+ * ever becomes PowerShell source.
+ */
+export class PowerShellBackend implements Backend {
+  readonly name = 'powershell';
+  private readonly options: PowerShellBackendOptions;
+  private readonly timeoutMs: number;
+  private proc: PowerShellProcess | undefined;
+  private starting: Promise<PowerShellProcess> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private lastPid: number | undefined;
+
+  constructor(options: PowerShellBackendOptions = {}) {
+    this.options = options;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!(this.timeoutMs > 0)) throw new IisFtpsError('USAGE', `timeoutMs must be a positive number of milliseconds, not ${String(options.timeoutMs)}`);
+  }
+
+  /** The process id of the running PowerShell, if one is running. */
+  get processId(): number | undefined {
+    return this.proc && !this.proc.isExited ? (this.proc.pid ?? this.lastPid) : undefined;
+  }
+
+  async read(query: ReadQuery): Promise<RawSnapshot> {
+    return (await this.call('read', { query })) as RawSnapshot;
+  }
+
+  async commit(changes: ChangeSet): Promise<CommitResult> {
+    return (await this.call('commit', { changeSet: changes })) as CommitResult;
+  }
+
+  /**
+   * Asks PowerShell who it is. `delayMs` makes it wait first (for checking time-outs);
+   * `timeoutMs` overrides the backend's for this call.
+   */
+  async ping(options: { delayMs?: number; timeoutMs?: number } = {}): Promise<PowerShellInfo> {
+    const result = (await this.call('ping', { delayMs: options.delayMs ?? 0 }, options.timeoutMs)) as Omit<PowerShellInfo, 'pid'>;
+    return { ...result, pid: this.lastPid! };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const proc = this.proc ?? (await this.starting?.catch(() => undefined));
+    this.proc = undefined;
+    this.starting = undefined;
+    await proc?.dispose();
+  }
+
+  /** Calls run one at a time, in order. */
+  private call(op: string, payload: Record<string, unknown>, timeoutMs = this.timeoutMs): Promise<unknown> {
+    const run = this.queue.then(() => this.callNow(op, payload, timeoutMs));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async callNow(op: string, payload: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
+    if (this.closed) throw new IisFtpsError('SESSION_CLOSED', 'The PowerShell backend was closed; open a new one');
+    const exe = this.executable();
+    const request = {
+      op,
+      configPath: this.options.configPath ?? null,
+      mwaPath: this.options.mwaPath ?? process.env['IIS_FTPS_MWA_PATH'] ?? null,
+      ...payload,
+    };
+    const command = `Invoke-IisFtpsBridgeRequest -RequestBase64 ${base64Literal(JSON.stringify(request))}`;
+
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new Error('timeout'));
+      }, timeoutMs);
+    });
+    let proc: PowerShellProcess | undefined;
+    try {
+      const work = (async () => {
+        proc = await this.session(exe);
+        return proc.run(command);
+      })();
+      work.catch(() => undefined);
+      const raw = await Promise.race([work, expired]);
+      return this.answer(exe, raw);
+    } catch (e) {
+      if (timedOut) {
+        const pid = proc?.pid ?? this.proc?.pid;
+        await this.discard();
+        throw new IisFtpsError(
+          'BACKEND_TIMEOUT',
+          `PowerShell did not answer within ${timeoutMs} ms (${op}); its process${pid ? ` (pid ${pid})` : ''} was ended. ` +
+            'Nothing was committed unless IIS had already accepted the change; read again before retrying',
+        );
+      }
+      if (e instanceof IisFtpsError) throw e;
+      const failed = processFailure(exe, e, `during ${op}`);
+      if (this.proc?.isExited || this.proc?.processError) await this.discard();
+      throw failed;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private executable(): ResolvedPowerShell {
+    const exe = resolvePowerShell(this.options.executable);
+    if (exe) return exe;
+    const what = this.options.executable ? `${JSON.stringify(this.options.executable)} is not an executable PowerShell` : 'PowerShell was not found (pwsh on PATH, ~/.dotnet/tools/pwsh, or powershell.exe on Windows)';
+    throw new IisFtpsError(
+      'BACKEND_UNAVAILABLE',
+      `${what}. Install PowerShell 7 (for example \`dotnet tool install --global PowerShell\`) or pass the path of pwsh / powershell.exe`,
+    );
+  }
+
+  /** The running process, or a new one with the iis-ftps functions loaded. */
+  private async session(exe: ResolvedPowerShell): Promise<PowerShellProcess> {
+    if (this.proc && !this.proc.isExited) return this.proc;
+    this.proc = undefined;
+    this.starting ??= this.start(exe).finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async start(exe: ResolvedPowerShell): Promise<PowerShellProcess> {
+    if (!existsSync(CORE_SCRIPT)) {
+      throw new IisFtpsError('BACKEND_UNAVAILABLE', `The iis-ftps PowerShell functions are missing (${CORE_SCRIPT}); reinstall iis-ftps`);
+    }
+    const proc = new PowerShellProcess(exe);
+    this.proc = proc;
+    const init = [
+      "$ErrorActionPreference = 'Stop'",
+      "$ProgressPreference = 'SilentlyContinue'",
+      'try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }',
+      "if ($null -ne (Get-Variable -Name PSStyle -ErrorAction SilentlyContinue)) { $PSStyle.OutputRendering = 'PlainText' }",
+      `. ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String(${base64Literal(CORE_SCRIPT)})))`,
+    ].join('; ');
+    try {
+      await proc.run(init);
+    } catch (e) {
+      this.proc = undefined;
+      await proc.dispose(0);
+      throw proc.processError ? processFailure(exe, proc.processError, 'to start') : processFailure(exe, e, 'to load the iis-ftps functions');
+    }
+    return proc;
+  }
+
+  /** Ends the current process (after a time-out or a crash); the next call starts a new one. */
+  private async discard(): Promise<void> {
+    const proc = this.proc ?? (await this.starting?.catch(() => undefined));
+    this.proc = undefined;
+    this.starting = undefined;
+    await proc?.dispose(0);
+  }
+
+  private answer(exe: ResolvedPowerShell, raw: string): unknown {
+    const line = raw.split(/\r?\n/).find((l) => l.startsWith('IISFTPS:'));
+    if (!line) {
+      throw new IisFtpsError('BACKEND_FAILED', `PowerShell (${exe.path}) gave no iis-ftps answer; it wrote: ${raw.trim().slice(0, 500) || '(nothing)'}`);
+    }
+    const response = JSON.parse(Buffer.from(line.slice('IISFTPS:'.length).trim(), 'base64').toString('utf8')) as Response;
+    this.lastPid = response.pid;
+    if (response.ok) return response.result;
+    const err = response.error ?? {};
+    const code = isErrorCode(err.code) ? err.code : 'BACKEND_FAILED';
+    const message = err.message ?? 'PowerShell reported an error without a message';
+    const details = {
+      ...(err.dotnetType ? { dotnetType: err.dotnetType } : {}),
+      ...(err.site !== undefined ? { site: err.site } : {}),
+    };
+    throw new IisFtpsError(code, code === 'BACKEND_FAILED' && err.dotnetType ? `${message} (${err.dotnetType})` : message, details);
+  }
+}
+
+export function createPowerShellBackend(options: PowerShellBackendOptions = {}): PowerShellBackend {
+  return new PowerShellBackend(options);
+}

@@ -1,0 +1,28 @@
+/**
+ * iis-ftps: read and change the TLS client-certificate settings of IIS FTP sites.
+ *
+ * Layers, top to bottom: cmdlet-style functions (api/), the session (session/), the schema and
+ * its codecs (schema/, codecs/), change sets and backends (backends/).
+ */
+export { getFtpsSetting, setFtpsSetting, resetFtpsSetting, testFtpsSetting } from './api/cmdlets.js';
+export type { SetOptions, ResetOptions, TestReport, TestResult, TargetOptions } from './api/cmdlets.js';
+export { applyFtpsState, parseDesiredState, desiredStateSchema } from './api/apply.js';
+export type { DesiredState } from './api/apply.js';
+export type { ChangeReport } from './api/commit.js';
+export type { ConnectionOptions } from './api/connection.js';
+export { FtpsSession } from './session/session.js';
+export type { EffectiveSettings, EffectiveValue, PlannedChange, SettingsReport, SiteIdentity, Source } from './session/session.js';
+export type { Target } from './session/target.js';
+export { ftpsSchema, settings, settingNames, findSetting, elementPaths, settingValuesSchema } from './schema/index.js';
+export type { ElementName, SettingName, SettingValues, ElementValues, SettingDef } from './schema/index.js';
+export { validateSettings, validateValue } from './schema/validate.js';
+export { IisFtpsError, ERROR_CODES, isIisFtpsError } from './errors/errors.js';
+export type { ErrorCode, SourcePosition, Result } from './errors/errors.js';
+export { positionAt } from './errors/position.js';
+export { rules as doctorRules, diagnose } from './doctor/rules.js';
+export type { Finding, Rule, Severity } from './doctor/rules.js';
+export { openBackend, registerBackend, backendFactories } from './backends/registry.js';
+export type { BackendFactory, BackendOptions, Availability } from './backends/registry.js';
+export { XmlBackend, createXmlBackend } from './backends/xml/index.js';
+export type * from './backends/backend.js';
+export { unifiedDiff } from './changes/diff.js';

@@ -1,0 +1,27 @@
+import type { Change } from '../../src/backends/backend.js';
+import { findSetting } from '../../src/schema/index.js';
+
+/** Builds a contract-level change for a setting, encoding the value through the schema's codec. */
+export function change(site: { name: string; id: number | null } | null, setting: string, value: unknown): Change {
+  const def = findSetting(setting);
+  if (!def) throw new Error(`test: no setting ${setting}`);
+  const codec = def.def.codec;
+  let encoded: string | null = null;
+  let number: number | undefined;
+  if (value !== null) {
+    const r = codec.decode(value);
+    if (!r.ok) throw new Error(`test: bad value ${String(value)}`);
+    encoded = codec.encode(r.value);
+    if (codec.toNumber) number = codec.toNumber(r.value);
+  }
+  return {
+    level: site ? 'site' : 'siteDefaults',
+    site,
+    element: def.element,
+    path: def.path,
+    attribute: def.attribute,
+    type: codec.type,
+    value: encoded,
+    ...(number === undefined ? {} : { number }),
+  };
+}

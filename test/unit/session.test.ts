@@ -1,0 +1,189 @@
+import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
+import { XmlBackend } from '../../src/backends/xml/index.js';
+import { isIisFtpsError } from '../../src/errors/errors.js';
+import { FtpsSession } from '../../src/session/session.js';
+import { applyFtpsState, getFtpsSetting, resetFtpsSetting, setFtpsSetting, testFtpsSetting } from '../../src/index.js';
+import { FIXTURE, copyFixture, mtimeOf, readBytes, readText } from '../support/fixture.js';
+
+const expectCode = async (p: Promise<unknown> | (() => unknown), code: string, message?: RegExp) => {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    assert.ok(isIisFtpsError(e), String(e));
+    assert.equal(e.code, code, e.message);
+    if (message) assert.match(e.message, message);
+    return e;
+  }
+  assert.fail(`expected ${code}`);
+};
+
+describe('session', () => {
+  it('says where each effective value comes from: site, siteDefaults or default', async () => {
+    const s = await FtpsSession.open(new XmlBackend({ path: FIXTURE }), { targets: [{ site: 'Partner Exchange' }] });
+    const { settings } = s.get({ site: 'partner exchange' });
+    assert.deepEqual(settings.sslClientCertificates['clientCertificatePolicy'], { value: 'CertAllow', source: 'site' });
+    assert.deepEqual(settings.sslClientCertificates['validationFlags'], { value: ['CertChainCacheOnlyUrlRetrieval'], source: 'site' });
+    assert.deepEqual(settings.sslClientCertificates['revocationFreshnessTime'], { value: '01:00:00', source: 'siteDefaults' });
+    assert.deepEqual(settings.sslClientCertificates['revocationUrlRetrievalTimeout'], { value: '00:00:30', source: 'site' });
+    assert.deepEqual(settings.ssl['serverCertStoreName'], { value: 'MY', source: 'default' });
+    assert.deepEqual(settings.clientCertAuthentication['enabled'], { value: false, source: 'default' });
+  });
+
+  it('shows staged changes in reads before the commit, like ServerManager', async () => {
+    const s = await FtpsSession.open(new XmlBackend({ path: FIXTURE }), { targets: [{ site: 'Public Drop' }, { siteDefaults: true }] });
+    s.set({ siteDefaults: true }, { ssl128: true });
+    assert.deepEqual(s.get({ site: 'Public Drop' }).settings.ssl['ssl128'], { value: true, source: 'siteDefaults' });
+    s.dispose();
+  });
+
+  it('stages nothing for a value already set so at that level, but pins a value equal to the inherited one', async () => {
+    const s = await FtpsSession.open(new XmlBackend({ path: FIXTURE }), { targets: [{ site: 'Partner Exchange' }] });
+    s.set({ site: 'Partner Exchange' }, { clientCertificatePolicy: 'certallow', validationFlags: 4 });
+    assert.equal(s.pendingChanges.length, 0);
+    s.set({ site: 'Partner Exchange' }, { useActiveDirectoryMapping: false });
+    assert.deepEqual(s.pendingChanges.map((c) => [c.setting, c.old, c.new]), [['useActiveDirectoryMapping', null, false]]);
+    assert.deepEqual(s.changeSet.changes.map((c) => [c.attribute, c.value]), [['useActiveDirectoryMapping', 'false']]);
+  });
+
+  it('refuses an invalid value before staging anything from the same call', async () => {
+    const s = await FtpsSession.open(new XmlBackend({ path: FIXTURE }), { targets: [{ site: 'Partner Exchange' }] });
+    await expectCode(() => s.set({ site: 'Partner Exchange' }, { ssl128: true, revocationFreshnessTime: '-01:00:00' }), 'INVALID_VALUE', /revocationFreshnessTime/);
+    assert.equal(s.pendingChanges.length, 0);
+  });
+
+  it('commits every staged change across sites and levels in one write', async () => {
+    const path = copyFixture();
+    const s = await FtpsSession.open(new XmlBackend({ path }), { targets: [{ site: 'Public Drop' }, { siteId: 3 }, { siteDefaults: true }] });
+    s.set({ site: 'Public Drop' }, { clientCertificatePolicy: 'CertRequire' });
+    s.set({ siteId: 3 }, { dataChannelPolicy: 'SslAllow' });
+    s.reset({ siteDefaults: true }, ['revocationFreshnessTime']);
+    const r = await s.commitChanges();
+    assert.equal(r.written, true);
+    const text = readText(path);
+    assert.match(text, /<sslClientCertificates clientCertificatePolicy="CertRequire" \/>/);
+    assert.match(text, /dataChannelPolicy="SslAllow"/);
+    assert.doesNotMatch(text, /revocationFreshnessTime/);
+    await expectCode(() => s.set({ site: 'Public Drop' }, { ssl128: true }), 'SESSION_CLOSED');
+  });
+
+  it('writes nothing when disposed without a commit', async () => {
+    const path = copyFixture();
+    const before = readBytes(path);
+    const s = await FtpsSession.open(new XmlBackend({ path }), { targets: [{ site: 'Public Drop' }] });
+    s.set({ site: 'Public Drop' }, { clientCertificatePolicy: 'CertRequire' });
+    s.dispose();
+    await expectCode(() => s.commitChanges(), 'SESSION_CLOSED');
+    assert.deepEqual(readBytes(path), before);
+  });
+
+  it('refuses to commit when the file changed after it was read', async () => {
+    const path = copyFixture();
+    const s = await FtpsSession.open(new XmlBackend({ path }), { targets: [{ site: 'Public Drop' }] });
+    s.set({ site: 'Public Drop' }, { clientCertificatePolicy: 'CertRequire' });
+    writeFileSync(path, readText(path).replace('D:\\ftp\\public', 'E:\\ftp\\public'));
+    const changed = readBytes(path);
+    await expectCode(s.commitChanges(), 'CONFLICT');
+    assert.deepEqual(readBytes(path), changed);
+  });
+
+  it('reports a stored value it cannot read instead of failing the whole read', async () => {
+    const path = copyFixture();
+    writeFileSync(path, readText(path).replace('clientCertificatePolicy="CertAllow"', 'clientCertificatePolicy="CertMaybe"'));
+    const r = await getFtpsSetting({ config: path, site: 'Partner Exchange' });
+    const e = r.settings.sslClientCertificates['clientCertificatePolicy']!;
+    assert.equal(e.value, null);
+    assert.equal(e.source, 'site');
+    assert.match(e.problem!, /CertMaybe/);
+  });
+});
+
+describe('cmdlet-style API', () => {
+  it('sets the reference scenario in one commit and reads it back', async () => {
+    const path = copyFixture();
+    const r = await setFtpsSetting({
+      config: path,
+      site: 'Public Drop',
+      settings: {
+        serverCertHash: '57686f6120447564652c2049495320526f636b73',
+        controlChannelPolicy: 'SslRequire',
+        dataChannelPolicy: 'SslRequire',
+        clientCertificatePolicy: 'CertRequire',
+        useActiveDirectoryMapping: true,
+        clientCertAuthentication: true,
+      },
+    });
+    assert.equal(r.written, true);
+    assert.equal(r.changes.length, 6);
+    const got = await getFtpsSetting({ config: path, site: 'Public Drop' });
+    assert.deepEqual(got.settings.ssl['controlChannelPolicy'], { value: 'SslRequire', source: 'site' });
+    assert.deepEqual(got.settings.clientCertAuthentication['enabled'], { value: true, source: 'site' });
+    const doctor = await testFtpsSetting({ config: path, site: 'Public Drop' });
+    assert.equal(doctor.ok, true, JSON.stringify(doctor));
+  });
+
+  it('validates input before touching the backend: a bad value against a missing file is INVALID_VALUE', async () => {
+    await expectCode(setFtpsSetting({ config: '/nonexistent.config', site: 'x', settings: { clientCertificatePolicy: 'Maybe' } }), 'INVALID_VALUE', /CertIgnore \(0\), CertAllow \(1\), CertRequire \(2\)/);
+    await expectCode(setFtpsSetting({ config: '/nonexistent.config', site: 'x', settings: { clientCertPolicy: 'CertRequire' } as never }), 'UNKNOWN_SETTING', /Did you mean clientCertificatePolicy/);
+    await expectCode(resetFtpsSetting({ config: '/nonexistent.config', site: 'x', settings: ['nope'] }), 'UNKNOWN_SETTING');
+    await expectCode(getFtpsSetting({ config: FIXTURE } as never), 'USAGE', /exactly one target/);
+  });
+
+  it('with whatIf, reports old -> new and a diff, and writes nothing', async () => {
+    const path = copyFixture();
+    const mtime = mtimeOf(path);
+    const r = await setFtpsSetting({ config: path, site: 'Partner Exchange', settings: { clientCertificatePolicy: 'CertRequire' }, whatIf: true });
+    assert.equal(r.written, false);
+    assert.deepEqual(r.changes.map((c) => [c.old, c.new]), [['CertAllow', 'CertRequire']]);
+    assert.match(r.diff!, /^-.*clientCertificatePolicy="CertAllow"/m);
+    assert.match(r.diff!, /^\+.*clientCertificatePolicy="CertRequire"/m);
+    assert.equal(mtimeOf(path), mtime);
+  });
+
+  it('resets a setting so it inherits again, naming the value it falls back to', async () => {
+    const path = copyFixture();
+    const r = await resetFtpsSetting({ config: path, site: 'Partner Exchange', settings: ['revocationUrlRetrievalTimeout'] });
+    assert.deepEqual(r.changes.map((c) => [c.old, c.new, c.effective]), [['00:00:30', null, { value: '00:01:00', source: 'default' }]]);
+    const again = await resetFtpsSetting({ config: path, site: 'Partner Exchange', settings: ['revocationUrlRetrievalTimeout'] });
+    assert.equal(again.written, false);
+  });
+
+  it('applies a desired state once; the second run writes nothing', async () => {
+    const path = copyFixture();
+    const desired = {
+      siteDefaults: { validationFlags: [], revocationFreshnessTime: null },
+      sites: { 'partner exchange': { clientCertificatePolicy: 'CertRequire', validationFlags: null }, 'Public Drop': { ssl128: 'True' } },
+    };
+    const first = await applyFtpsState({ config: path, desired });
+    assert.equal(first.written, true);
+    assert.equal(first.changes.length, 5);
+    const bytes = readBytes(path);
+    const mtime = mtimeOf(path);
+    const second = await applyFtpsState({ config: path, desired });
+    assert.equal(second.written, false);
+    assert.equal(second.changes.length, 0);
+    assert.deepEqual(readBytes(path), bytes);
+    assert.equal(mtimeOf(path), mtime);
+  });
+
+  it('refuses a desired state with an unknown key or a bad value, naming where', async () => {
+    await expectCode(applyFtpsState({ config: FIXTURE, desired: { site: {} } }), 'INVALID_DESIRED_STATE', /Unrecognized key/);
+    await expectCode(applyFtpsState({ config: FIXTURE, desired: { sites: { A: { ssl128: 'maybe' } } } }), 'INVALID_VALUE', /sites\["A"\]: Invalid value for ssl128/);
+  });
+
+  it('doctor finds every broken dependency of client-certificate authentication', async () => {
+    const path = copyFixture();
+    await setFtpsSetting({ config: path, site: 'Public Drop', settings: { clientCertAuthentication: true, dataChannelPolicy: 'SslDeny', validationFlags: 'NoRevocationCheck' } });
+    const r = await testFtpsSetting({ config: path, site: 'Public Drop' });
+    assert.equal(r.ok, false);
+    assert.deepEqual(r.results[0]!.findings.map((f) => f.rule).sort(), [
+      'cca-needs-ad-mapping', 'cca-needs-client-certificates', 'cca-needs-server-certificate', 'cca-needs-tls-channels', 'no-revocation-check',
+    ]);
+  });
+
+  it('doctor without a target checks siteDefaults and every FTP site', async () => {
+    const r = await testFtpsSetting({ config: FIXTURE });
+    assert.deepEqual(r.results.map((x) => x.target.name), [null, 'Public Drop', 'Partner Exchange', 'O\'Brien & Sons "Archive"']);
+    assert.equal(r.ok, true);
+  });
+});
