@@ -61,9 +61,9 @@ export class PowerShellBackend implements Backend {
     if (!(this.timeoutMs > 0)) throw new IisFtpsError('USAGE', `timeoutMs must be a positive number of milliseconds, not ${String(options.timeoutMs)}`);
   }
 
-  /** The process id of the running PowerShell, if one is running. */
+  /** The process id ($PID) of the running PowerShell, if one is running. */
   get processId(): number | undefined {
-    return this.proc && !this.proc.isExited ? (this.proc.pid ?? this.lastPid) : undefined;
+    return this.proc && !this.proc.isExited ? this.proc.remotePid : undefined;
   }
 
   async read(query: ReadQuery): Promise<RawSnapshot> {
@@ -128,7 +128,7 @@ export class PowerShellBackend implements Backend {
       return this.answer(exe, raw);
     } catch (e) {
       if (timedOut) {
-        const pid = proc?.pid ?? this.proc?.pid;
+        const pid = proc?.remotePid ?? this.proc?.remotePid;
         await this.discard();
         throw new IisFtpsError(
           'BACKEND_TIMEOUT',
@@ -175,9 +175,13 @@ export class PowerShellBackend implements Backend {
       'try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }',
       "if ($null -ne (Get-Variable -Name PSStyle -ErrorAction SilentlyContinue)) { $PSStyle.OutputRendering = 'PlainText' }",
       `. ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String(${base64Literal(CORE_SCRIPT)})))`,
+      "[Console]::Out.WriteLine('IISFTPS-PID:' + $PID)",
     ].join('; ');
     try {
-      await proc.run(init);
+      const out = await proc.run(init);
+      const pid = /IISFTPS-PID:(\d+)/.exec(out);
+      if (!pid) throw new Error(`unexpected start-up output: ${out.trim().slice(0, 500) || '(nothing)'}`);
+      proc.remotePid = Number(pid[1]);
     } catch (e) {
       this.proc = undefined;
       await proc.dispose(0);

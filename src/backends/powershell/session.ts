@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { PowerShell } from 'node-powershell';
 import { IisFtpsError } from '../../errors/errors.js';
@@ -72,9 +73,13 @@ export class PowerShellProcess {
     );
   }
 
+  /** The process node started: PowerShell itself, or the .NET global tool's shim that runs it. */
   get pid(): number | undefined {
     return (this.shell as unknown as ShellInternals).process?.pid;
   }
+
+  /** PowerShell's own process id ($PID), once it has answered. */
+  remotePid: number | undefined;
 
   get isExited(): boolean {
     return this.exited;
@@ -104,22 +109,52 @@ export class PowerShellProcess {
     }
   }
 
-  /** Ends the process: politely, then by force after `graceMs`. Never throws. */
+  /**
+   * Ends the process. With `graceMs` > 0 it is asked to exit and killed only if it has not after
+   * that long; with 0 it is killed at once. PowerShell itself is killed too when it runs under a
+   * shim (the .NET global tool starts pwsh as a child process). Never throws.
+   */
   async dispose(graceMs = 3000): Promise<void> {
     if (this.exited) return;
-    const done = this.shell.dispose(graceMs === 0 ? 'SIGKILL' : 'SIGTERM').then(
+    const exit = (this.shell as unknown as ShellInternals).exitPromise ?? Promise.resolve();
+    const done = exit.then(
       () => true,
       () => true,
     );
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs)));
-    const finished = graceMs === 0 ? await done : await Promise.race([done, late]);
-    clearTimeout(timer);
-    if (!finished) {
-      (this.shell as unknown as ShellInternals).process?.kill('SIGKILL');
-      await done;
+    if (graceMs > 0) {
+      this.shell.streams.stdin.write('exit\n');
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs)));
+      const finished = await Promise.race([done, late]);
+      clearTimeout(timer);
+      if (finished) {
+        this.exited = true;
+        return;
+      }
     }
+    // The shim is still running, so the PowerShell it started is too: its pid is not reused yet.
+    const shim = this.pid;
+    const others = new Set(shim === undefined ? [] : childPids(shim));
+    if (this.remotePid !== undefined && this.remotePid !== shim) others.add(this.remotePid);
+    for (const pid of others) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    await this.shell.dispose('SIGKILL').catch(() => undefined);
+    await done;
     this.exited = true;
+  }
+}
+
+/** The child processes of a process, where the OS tells (Linux); else none. */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }
 

@@ -157,7 +157,7 @@ namespace Microsoft.Web.Administration
         private static void WriteAtomically(string path, byte[] bytes)
         {
             string dir = Path.GetDirectoryName(path);
-            string temp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            string temp = Path.Combine(dir, ".iis-ftps-" + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
             try
             {
                 File.Copy(path, temp);

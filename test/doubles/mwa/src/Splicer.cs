@@ -146,12 +146,14 @@ namespace Microsoft.Web.Administration
             {
                 int e = end;
                 while (e < t.Length && (t[e] == ' ' || t[e] == '\t')) e++;
-                if (e == t.Length || t[e] == '\r' || t[e] == '\n')
+                int next = e == t.Length ? e
+                    : t[e] == '\n' ? e + 1
+                    : t[e] == '\r' && e + 1 < t.Length && t[e + 1] == '\n' ? e + 2
+                    : -1;
+                if (next >= 0)
                 {
-                    if (e < t.Length && t[e] == '\r') e++;
-                    if (e < t.Length && t[e] == '\n') e++;
                     start = doc.LineStart(start);
-                    end = e;
+                    end = next;
                 }
             }
             return new Edit { Start = start, End = end, Text = "" };
@@ -161,37 +163,47 @@ namespace Microsoft.Web.Administration
 
         private static Edit Insertion(XmlText doc, XmlNode parent, ConfigurationElement parentElement)
         {
-            string t = doc.Text;
             string nl = doc.Newline;
             string parentIndent = doc.IndentOf(parent.Start);
-            string unit = "    ";
+            string baseUnit = "    ";
             if (parent.Parent != null)
             {
                 string grand = doc.IndentOf(parent.Parent.Start);
                 if (parentIndent.Length > grand.Length && parentIndent.StartsWith(grand, StringComparison.Ordinal))
-                    unit = parentIndent.Substring(grand.Length);
+                    baseUnit = parentIndent.Substring(grand.Length);
             }
             string childIndent = parent.Children.Count > 0 && doc.StartsLine(parent.Children[0].Start)
                 ? doc.IndentOf(parent.Children[0].Start)
-                : parentIndent + unit;
+                : parentIndent + baseUnit;
+            // Elements below the new ones go one unit deeper, the unit the parent's children show.
+            string unit = childIndent.Length > parentIndent.Length && childIndent.StartsWith(parentIndent, StringComparison.Ordinal)
+                ? childIndent.Substring(parentIndent.Length)
+                : baseUnit;
 
-            var sb = new StringBuilder();
-            foreach (var c in parentElement.Children.Where(IsNewWithContent))
+            var news = parentElement.Children.Where(IsNewWithContent).ToList();
+            var block = new StringBuilder();
+            foreach (var c in news)
             {
-                sb.Append(nl);
-                Render(c, childIndent, unit, nl, sb);
+                block.Append(nl);
+                Render(c, childIndent, unit, nl, block);
             }
-            string children = sb.ToString();
 
             if (parent.SelfClosing)
-                return new Edit { Start = parent.StartTagCloseWs, End = parent.End, Text = ">" + children + nl + parentIndent + "</" + parent.Name + ">" };
+                return new Edit { Start = parent.StartTagCloseWs, End = parent.End, Text = ">" + block + nl + parentIndent + "</" + parent.Name + ">" };
 
-            int endTag = parent.EndTagStart;
-            int ws = endTag;
-            while (ws > parent.StartTagEnd && IsWs(t[ws - 1])) ws--;
-            bool endTagOnOwnLine = t.IndexOf('\n', ws, endTag - ws) >= 0 || t.IndexOf('\r', ws, endTag - ws) >= 0;
-            if (endTagOnOwnLine) return new Edit { Start = ws, End = ws, Text = children };
-            return new Edit { Start = endTag, End = endTag, Text = children + nl + parentIndent };
+            // An end tag on a line of its own: the new children go on lines just before that line.
+            int lineStart = doc.LineStart(parent.EndTagStart);
+            if (lineStart > parent.StartTagEnd && doc.StartsLine(parent.EndTagStart))
+            {
+                var lines = new StringBuilder();
+                foreach (var c in news)
+                {
+                    Render(c, childIndent, unit, nl, lines);
+                    lines.Append(nl);
+                }
+                return new Edit { Start = lineStart, End = lineStart, Text = lines.ToString() };
+            }
+            return new Edit { Start = parent.EndTagStart, End = parent.EndTagStart, Text = block + nl + parentIndent };
         }
 
         private static void Render(ConfigurationElement el, string indent, string unit, string nl, StringBuilder sb)
@@ -212,11 +224,6 @@ namespace Microsoft.Web.Administration
                 Render(k, indent + unit, unit, nl, sb);
             }
             sb.Append(nl).Append(indent).Append("</").Append(el.TagName).Append('>');
-        }
-
-        private static bool IsWs(char c)
-        {
-            return c == ' ' || c == '\t' || c == '\r' || c == '\n';
         }
 
         // ---- splicing -----------------------------------------------------------------------------

@@ -121,7 +121,7 @@ namespace Microsoft.Web.Administration
         public int LineStart(int offset)
         {
             int i = offset;
-            while (i > 0 && Text[i - 1] != '\n' && Text[i - 1] != '\r') i--;
+            while (i > 0 && Text[i - 1] != '\n') i--;
             return i;
         }
 
