@@ -159,7 +159,7 @@ export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): X
   parser.on('cdata', content);
   parser.on('processinginstruction', content);
   parser.on('error', (e) => {
-    const message = e.message.replace(/^[^:]*:\d+:\d+: /, '');
+    const message = e.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '').replace(/\.$/, '');
     fail('XML_MALFORMED', `The document is not well-formed XML: ${message}`, Math.max(0, parser.position - 1));
   });
 
