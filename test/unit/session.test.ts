@@ -1,22 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { XmlBackend } from '../../src/backends/xml/index.js';
-import { isIisFtpsError } from '../../src/errors/errors.js';
+import { expectError } from '../support/expect.js';
 import { FtpsSession } from '../../src/session/session.js';
 import { applyFtpsState, getFtpsSetting, resetFtpsSetting, setFtpsSetting, testFtpsSetting } from '../../src/index.js';
 import { FIXTURE, copyFixture, mtimeOf, readBytes, readText } from '../support/fixture.js';
-
-const expectCode = async (p: Promise<unknown> | (() => unknown), code: string, message?: RegExp) => {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    assert.ok(isIisFtpsError(e), String(e));
-    assert.equal(e.code, code, e.message);
-    if (message) assert.match(e.message, message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-};
 
 describe('session', () => {
   it('says where each effective value comes from: site, siteDefaults or default', async () => {
@@ -48,7 +36,7 @@ describe('session', () => {
 
   it('refuses an invalid value before staging anything from the same call', async () => {
     const s = await FtpsSession.open(new XmlBackend({ path: FIXTURE }), { targets: [{ site: 'Partner Exchange' }] });
-    await expectCode(() => s.set({ site: 'Partner Exchange' }, { ssl128: true, revocationFreshnessTime: '-01:00:00' }), 'INVALID_VALUE', /revocationFreshnessTime/);
+    await expectError(() => s.set({ site: 'Partner Exchange' }, { ssl128: true, revocationFreshnessTime: '-01:00:00' }), 'INVALID_VALUE', /revocationFreshnessTime/);
     assert.equal(s.pendingChanges.length, 0);
   });
 
@@ -64,7 +52,7 @@ describe('session', () => {
     assert.match(text, /<sslClientCertificates clientCertificatePolicy="CertRequire" \/>/);
     assert.match(text, /dataChannelPolicy="SslAllow"/);
     assert.doesNotMatch(text, /revocationFreshnessTime/);
-    await expectCode(() => s.set({ site: 'Public Drop' }, { ssl128: true }), 'SESSION_CLOSED');
+    await expectError(() => s.set({ site: 'Public Drop' }, { ssl128: true }), 'SESSION_CLOSED');
   });
 
   it('writes nothing when disposed without a commit', async () => {
@@ -73,7 +61,7 @@ describe('session', () => {
     const s = await FtpsSession.open(new XmlBackend({ path }), { targets: [{ site: 'Public Drop' }] });
     s.set({ site: 'Public Drop' }, { clientCertificatePolicy: 'CertRequire' });
     s.dispose();
-    await expectCode(() => s.commitChanges(), 'SESSION_CLOSED');
+    await expectError(() => s.commitChanges(), 'SESSION_CLOSED');
     assert.deepEqual(readBytes(path), before);
   });
 
@@ -83,7 +71,7 @@ describe('session', () => {
     s.set({ site: 'Public Drop' }, { clientCertificatePolicy: 'CertRequire' });
     writeFileSync(path, readText(path).replace('D:\\ftp\\public', 'E:\\ftp\\public'));
     const changed = readBytes(path);
-    await expectCode(s.commitChanges(), 'CONFLICT');
+    await expectError(s.commitChanges(), 'CONFLICT');
     assert.deepEqual(readBytes(path), changed);
   });
 
@@ -123,10 +111,10 @@ describe('cmdlet-style API', () => {
   });
 
   it('validates input before touching the backend: a bad value against a missing file is INVALID_VALUE', async () => {
-    await expectCode(setFtpsSetting({ config: '/nonexistent.config', site: 'x', settings: { clientCertificatePolicy: 'Maybe' } }), 'INVALID_VALUE', /CertIgnore \(0\), CertAllow \(1\), CertRequire \(2\)/);
-    await expectCode(setFtpsSetting({ config: '/nonexistent.config', site: 'x', settings: { clientCertPolicy: 'CertRequire' } as never }), 'UNKNOWN_SETTING', /Did you mean clientCertificatePolicy/);
-    await expectCode(resetFtpsSetting({ config: '/nonexistent.config', site: 'x', settings: ['nope'] }), 'UNKNOWN_SETTING');
-    await expectCode(getFtpsSetting({ config: FIXTURE } as never), 'USAGE', /exactly one target/);
+    await expectError(setFtpsSetting({ config: '/nonexistent.config', site: 'x', settings: { clientCertificatePolicy: 'Maybe' } }), 'INVALID_VALUE', /CertIgnore \(0\), CertAllow \(1\), CertRequire \(2\)/);
+    await expectError(setFtpsSetting({ config: '/nonexistent.config', site: 'x', settings: { clientCertPolicy: 'CertRequire' } as never }), 'UNKNOWN_SETTING', /Did you mean clientCertificatePolicy/);
+    await expectError(resetFtpsSetting({ config: '/nonexistent.config', site: 'x', settings: ['nope'] }), 'UNKNOWN_SETTING');
+    await expectError(getFtpsSetting({ config: FIXTURE } as never), 'USAGE', /exactly one target/);
   });
 
   it('with whatIf, reports old -> new and a diff, and writes nothing', async () => {
@@ -167,8 +155,8 @@ describe('cmdlet-style API', () => {
   });
 
   it('refuses a desired state with an unknown key or a bad value, naming where', async () => {
-    await expectCode(applyFtpsState({ config: FIXTURE, desired: { site: {} } }), 'INVALID_DESIRED_STATE', /Unrecognized key/);
-    await expectCode(applyFtpsState({ config: FIXTURE, desired: { sites: { A: { ssl128: 'maybe' } } } }), 'INVALID_VALUE', /sites\["A"\]: Invalid value for ssl128/);
+    await expectError(applyFtpsState({ config: FIXTURE, desired: { site: {} } }), 'INVALID_DESIRED_STATE', /Unrecognized key/);
+    await expectError(applyFtpsState({ config: FIXTURE, desired: { sites: { A: { ssl128: 'maybe' } } } }), 'INVALID_VALUE', /sites\["A"\]: Invalid value for ssl128/);
   });
 
   it('doctor finds every broken dependency of client-certificate authentication', async () => {

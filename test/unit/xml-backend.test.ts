@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { XmlBackend } from '../../src/backends/xml/index.js';
 import { writeFileAtomic } from '../../src/backends/xml/file/write.js';
 import { isIisFtpsError } from '../../src/errors/errors.js';
+import { expectError } from '../support/expect.js';
 import { elementPaths } from '../../src/schema/index.js';
 import { change } from '../support/changes.js';
 import { FIXTURE, changedLines, copyFixture, mtimeOf, readBytes, readText, writeTemp } from '../support/fixture.js';
@@ -16,18 +17,6 @@ async function commit(path: string, ...changes: ReturnType<typeof change>[]) {
   const b = new XmlBackend({ path });
   const snap = await b.read({ elements: elementPaths });
   return b.commit({ version: snap.version, changes });
-}
-
-async function rejects(p: Promise<unknown>, code: string, message?: RegExp): Promise<Error & { code: string; details: Record<string, unknown> }> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isIisFtpsError(e), `expected IisFtpsError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (message) assert.match(e.message, message);
-    return e as never;
-  }
-  assert.fail(`expected ${code}`);
 }
 
 /** A small configuration in the shape IIS writes, with LF or CRLF, tabs or spaces. */
@@ -69,9 +58,9 @@ describe('xml backend', () => {
       ]);
     });
     it('refuses a site it cannot find and lists the sites there are', async () => {
-      const e = await rejects(new XmlBackend({ path: FIXTURE }).read({ elements: elementPaths, sites: [{ name: 'Nope' }] }), 'SITE_NOT_FOUND', /No site named "Nope"/);
+      const e = await expectError(new XmlBackend({ path: FIXTURE }).read({ elements: elementPaths, sites: [{ name: 'Nope' }] }), 'SITE_NOT_FOUND', /No site named "Nope"/);
       assert.match(e.message, /"Partner Exchange" \(id 3\)/);
-      await rejects(new XmlBackend({ path: FIXTURE }).read({ elements: elementPaths, sites: [{ id: 99 }] }), 'SITE_NOT_FOUND', /id 99/);
+      await expectError(new XmlBackend({ path: FIXTURE }).read({ elements: elementPaths, sites: [{ id: 99 }] }), 'SITE_NOT_FOUND', /id 99/);
     });
   });
 
@@ -92,21 +81,21 @@ describe('xml backend', () => {
       it(`refuses ${what} with ${code}, leaving the file as it was`, async () => {
         const path = writeTemp(content);
         const before = readBytes(path);
-        const e = await rejects(new XmlBackend({ path }).read({ elements: elementPaths }), code, message);
-        if (code !== 'SECTION_NOT_FOUND' && code !== 'XML_ENCODING') assert.ok(e.details['position'], 'carries a position');
+        const e = await expectError(new XmlBackend({ path }).read({ elements: elementPaths }), code, message);
+        if (code !== 'SECTION_NOT_FOUND' && code !== 'XML_ENCODING') assert.ok(e.details.position, 'carries a position');
         assert.deepEqual(readBytes(path), before);
       });
     }
     it('shows an excerpt with a caret under the problem', async () => {
       const path = writeTemp('<configuration>\n  <sites>\n  </site>\n</configuration>');
-      const e = await rejects(new XmlBackend({ path }).read({ elements: elementPaths }), 'XML_MALFORMED');
-      const position = e.details['position'] as { line: number; excerpt: string };
+      const e = await expectError(new XmlBackend({ path }).read({ elements: elementPaths }), 'XML_MALFORMED');
+      const position = e.details.position as { line: number; excerpt: string };
       assert.equal(position.line, 3);
       assert.match(position.excerpt, /<\/site>\n +\^/);
     });
     it('says what to do for a missing file and a folder', async () => {
-      await rejects(new XmlBackend({ path: '/nonexistent/applicationHost.config' }).read({ elements: elementPaths }), 'FILE_READ', /does not exist/);
-      await rejects(new XmlBackend({ path: dirname(copyFixture()) }).read({ elements: elementPaths }), 'FILE_READ', /is a folder/);
+      await expectError(new XmlBackend({ path: '/nonexistent/applicationHost.config' }).read({ elements: elementPaths }), 'FILE_READ', /does not exist/);
+      await expectError(new XmlBackend({ path: dirname(copyFixture()) }).read({ elements: elementPaths }), 'FILE_READ', /is a folder/);
     });
   });
 
@@ -259,7 +248,7 @@ describe('xml backend', () => {
       const snap = await b.read({ elements: elementPaths });
       const edited = readText(path).replace('CertAllow', 'CertRequire');
       writeFileSync(path, edited);
-      await rejects(b.commit({ version: snap.version, changes: [change(PARTNER, 'ssl128', true)] }), 'CONFLICT', /changed on disk/);
+      await expectError(b.commit({ version: snap.version, changes: [change(PARTNER, 'ssl128', true)] }), 'CONFLICT', /changed on disk/);
       assert.equal(readText(path), edited);
     });
     it('writes nothing when one change of the set cannot be made', async () => {
@@ -267,7 +256,7 @@ describe('xml backend', () => {
       const before = readBytes(path);
       const b = new XmlBackend({ path });
       const snap = await b.read({ elements: elementPaths });
-      await rejects(b.commit({ version: snap.version, changes: [change(PARTNER, 'ssl128', true), change({ name: 'Gone', id: 9 }, 'ssl128', true)] }), 'SITE_NOT_FOUND');
+      await expectError(b.commit({ version: snap.version, changes: [change(PARTNER, 'ssl128', true), change({ name: 'Gone', id: 9 }, 'ssl128', true)] }), 'SITE_NOT_FOUND');
       assert.deepEqual(readBytes(path), before);
     });
     it('leaves no temporary file behind', async () => {
