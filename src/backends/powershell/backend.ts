@@ -185,7 +185,7 @@ export class PowerShellBackend implements Backend {
     } catch (e) {
       this.proc = undefined;
       await proc.dispose(0);
-      throw proc.processError ? processFailure(exe, proc.processError, 'to start') : processFailure(exe, e, 'to load the iis-ftps functions');
+      throw processFailure(exe, proc.processError ?? e, 'start');
     }
     return proc;
   }

@@ -159,23 +159,23 @@ function childPids(pid: number): number[] {
 }
 
 /** Turns a failure to start or talk to PowerShell into the contract's error. */
-export function processFailure(exe: ResolvedPowerShell, e: unknown, during: string): IisFtpsError {
+export function processFailure(exe: ResolvedPowerShell, e: unknown, during: 'start' | string): IisFtpsError {
   const err = e instanceof Error ? e : new Error(String(e));
-  const original = (err as { originalError?: Error }).originalError;
-  const code = (original as NodeJS.ErrnoException | undefined)?.code ?? (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'EACCES' || code === 'ENOEXEC') {
+  const proc = err as { originalError?: Error; exitCode?: number | null; signalCode?: string | null };
+  const errno = (proc.originalError as NodeJS.ErrnoException | undefined)?.code ?? (err as NodeJS.ErrnoException).code;
+  const text = (proc.originalError?.message ?? err.message).replace(/\bundefined\b/g, '').trim();
+  const detail = errno
+    ? errno
+    : typeof proc.exitCode === 'number' || proc.signalCode
+      ? `it exited${typeof proc.exitCode === 'number' ? ` with code ${proc.exitCode}` : ''}${proc.signalCode ? ` on ${proc.signalCode}` : ''}`
+      : text;
+  if (during === 'start') {
     return new IisFtpsError(
       'BACKEND_UNAVAILABLE',
-      `PowerShell could not be started from ${exe.path} (${code}). Install PowerShell 7 (pwsh) or pass the path of a working one`,
+      `PowerShell could not be started from ${exe.path}${detail ? ` (${detail})` : ''}. Install PowerShell 7 (pwsh) or pass the path of a working pwsh / powershell.exe`,
       {},
       { cause: e },
     );
   }
-  const detail = (original?.message ?? err.message).trim();
-  return new IisFtpsError(
-    'BACKEND_FAILED',
-    `PowerShell (${exe.path}) failed ${during}${detail ? `: ${detail}` : ''}`,
-    {},
-    { cause: e },
-  );
+  return new IisFtpsError('BACKEND_FAILED', `PowerShell (${exe.path}) failed ${during}${detail ? `: ${detail}` : ''}`, {}, { cause: e });
 }
