@@ -8,9 +8,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import type { Change, ChangeSet, RawSnapshot } from '../../../src/backends/backend.js';
 import { PowerShellBackend, type PowerShellBackendOptions } from '../../../src/backends/powershell/index.js';
-import { isIisFtpsError } from '../../../src/errors/errors.js';
 import { elementPaths, findSetting, settings } from '../../../src/schema/index.js';
 import { change } from '../../support/changes.js';
+import { expectError } from '../../support/expect.js';
 import { FIXTURE, copyFixture, mtimeOf, readBytes, readText, tempDir, writeTemp } from '../../support/fixture.js';
 import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime, eventually, isAlive, powershellProcesses } from '../../support/powershell.js';
 
@@ -29,18 +29,6 @@ const referenceScenario = (site: { name: string; id: number } | null): Change[] 
   change(site, 'clientCertificatePolicy', 'CertRequire'),
   change(site, 'clientCertAuthentication', true),
 ];
-
-async function rejects(p: Promise<unknown>, code: string, message?: RegExp) {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isIisFtpsError(e), `expected IisFtpsError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (message) assert.match(e.message, message);
-    return e;
-  }
-  return assert.fail(`expected ${code}`);
-}
 
 describe('PowerShell backend (real pwsh, Microsoft.Web.Administration test double)', function () {
   this.timeout(60_000);
@@ -128,9 +116,9 @@ describe('PowerShell backend (real pwsh, Microsoft.Web.Administration test doubl
     });
 
     it('fails with SITE_NOT_FOUND naming the site and listing those that exist', async () => {
-      const e = await rejects(b.read({ elements: elementPaths, sites: [{ name: 'Nope' }] }), 'SITE_NOT_FOUND', /No site named "Nope".*"Partner Exchange" \(id 3\)/);
+      const e = await expectError(b.read({ elements: elementPaths, sites: [{ name: 'Nope' }] }), 'SITE_NOT_FOUND', /No site named "Nope".*"Partner Exchange" \(id 3\)/);
       assert.equal(e.details.site, 'Nope');
-      await rejects(b.read({ elements: elementPaths, sites: [{ id: 99 }] }), 'SITE_NOT_FOUND', /with id 99/);
+      await expectError(b.read({ elements: elementPaths, sites: [{ id: 99 }] }), 'SITE_NOT_FOUND', /with id 99/);
     });
   });
 
@@ -245,7 +233,7 @@ describe('PowerShell backend (real pwsh, Microsoft.Web.Administration test doubl
       const snap = await b.read({ elements: elementPaths, sites: [PUBLIC] });
       const edited = readText(path).replace('<configHistory />', '<configHistory maxHistories="5" />');
       writeFileSync(path, edited);
-      await rejects(b.commit({ version: snap.version, changes: referenceScenario(PUBLIC) }), 'CONFLICT', /changed on disk/);
+      await expectError(b.commit({ version: snap.version, changes: referenceScenario(PUBLIC) }), 'CONFLICT', /changed on disk/);
       assert.equal(readText(path), edited);
     });
 
@@ -254,7 +242,7 @@ describe('PowerShell backend (real pwsh, Microsoft.Web.Administration test doubl
       const b = backend(path);
       const snap = await b.read({ elements: elementPaths, sites: [PUBLIC] });
       const bad: Change = { ...change(PUBLIC, 'dataChannelPolicy', 'SslDeny'), value: 'Bogus', number: 7 };
-      const e = await rejects(b.commit({ version: snap.version, changes: [change(PUBLIC, 'clientCertificatePolicy', 'CertRequire'), bad] }), 'INVALID_VALUE', /dataChannelPolicy/);
+      const e = await expectError(b.commit({ version: snap.version, changes: [change(PUBLIC, 'clientCertificatePolicy', 'CertRequire'), bad] }), 'INVALID_VALUE', /dataChannelPolicy/);
       assert.equal(e.details.dotnetType, 'System.FormatException');
       assert.deepEqual(readBytes(path), readBytes(FIXTURE));
     });
@@ -263,8 +251,8 @@ describe('PowerShell backend (real pwsh, Microsoft.Web.Administration test doubl
       const path = copyFixture();
       const b = backend(path);
       const snap = await b.read({ elements: elementPaths, sites: [PUBLIC] });
-      await rejects(b.commit({ version: snap.version, changes: [change({ name: 'Gone', id: 42 }, 'ssl128', true)] }), 'SITE_NOT_FOUND', /Gone/);
-      await rejects(b.commit({ version: snap.version, changes: [change({ name: 'Public Drop', id: 3 }, 'ssl128', true)] }), 'SITE_NOT_FOUND', /Public Drop/);
+      await expectError(b.commit({ version: snap.version, changes: [change({ name: 'Gone', id: 42 }, 'ssl128', true)] }), 'SITE_NOT_FOUND', /Gone/);
+      await expectError(b.commit({ version: snap.version, changes: [change({ name: 'Public Drop', id: 3 }, 'ssl128', true)] }), 'SITE_NOT_FOUND', /Public Drop/);
       assert.deepEqual(readBytes(path), readBytes(FIXTURE));
     });
   });
@@ -272,13 +260,13 @@ describe('PowerShell backend (real pwsh, Microsoft.Web.Administration test doubl
   describe('the file', () => {
     it('refuses a DTD with XML_DTD and a malformed file with XML_MALFORMED', async () => {
       const dtd = writeTemp('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e "boom">]>\n<configuration><system.applicationHost><sites /></system.applicationHost></configuration>\n');
-      await rejects(backend(dtd).read({ elements: elementPaths }), 'XML_DTD', /DTD/);
+      await expectError(backend(dtd).read({ elements: elementPaths }), 'XML_DTD', /DTD/);
       const broken = writeTemp('<?xml version="1.0"?>\n<configuration><system.applicationHost><sites></system.applicationHost></configuration>\n');
-      await rejects(backend(broken).read({ elements: elementPaths }), 'XML_MALFORMED', /not well-formed/);
+      await expectError(backend(broken).read({ elements: elementPaths }), 'XML_MALFORMED', /not well-formed/);
     });
 
     it('fails with FILE_READ for a missing file', async () => {
-      await rejects(backend(join(tempDir(), 'missing.config')).read({ elements: elementPaths }), 'FILE_READ', /missing\.config/);
+      await expectError(backend(join(tempDir(), 'missing.config')).read({ elements: elementPaths }), 'FILE_READ', /missing\.config/);
     });
   });
 
@@ -313,7 +301,7 @@ describe('PowerShell backend (real pwsh, Microsoft.Web.Administration test doubl
     it('ends the process and fails with BACKEND_TIMEOUT when a call outlives its time-out; the next call starts afresh', async function () {
       const b = fixtureBackend();
       const first = await b.ping();
-      await rejects(b.ping({ delayMs: 10_000, timeoutMs: 300 }), 'BACKEND_TIMEOUT', /300 ms.*ended/);
+      await expectError(b.ping({ delayMs: 10_000, timeoutMs: 300 }), 'BACKEND_TIMEOUT', /300 ms.*ended/);
       assert.equal(b.processId, undefined);
       assert.ok(await eventually(() => !isAlive(first.pid), 2000), `process ${first.pid} is gone`);
       const second = await b.ping();
@@ -324,25 +312,25 @@ describe('PowerShell backend (real pwsh, Microsoft.Web.Administration test doubl
       if (process.platform !== 'linux') this.skip();
       const before = powershellProcesses();
       const b = backend(copyFixture(), { timeoutMs: 1 });
-      await rejects(b.read({ elements: elementPaths }), 'BACKEND_TIMEOUT', /1 ms/);
+      await expectError(b.read({ elements: elementPaths }), 'BACKEND_TIMEOUT', /1 ms/);
       const left = () => [...powershellProcesses()].filter(([pid]) => !before.has(pid) && isAlive(pid));
       assert.ok(await eventually(() => left().length === 0, 5000), `left behind: ${JSON.stringify(left())}`);
     });
 
     it('fails with BACKEND_UNAVAILABLE, without crashing, when the executable is missing or cannot run', async () => {
-      await rejects(new PowerShellBackend({ executable: join(tempDir(), 'no-such-pwsh') }).read({ elements: elementPaths }), 'BACKEND_UNAVAILABLE', /not an executable PowerShell/);
-      await rejects(new PowerShellBackend({ executable: 'no-such-pwsh-on-path' }).read({ elements: elementPaths }), 'BACKEND_UNAVAILABLE', /Install PowerShell/);
+      await expectError(new PowerShellBackend({ executable: join(tempDir(), 'no-such-pwsh') }).read({ elements: elementPaths }), 'BACKEND_UNAVAILABLE', /not an executable PowerShell/);
+      await expectError(new PowerShellBackend({ executable: 'no-such-pwsh-on-path' }).read({ elements: elementPaths }), 'BACKEND_UNAVAILABLE', /Install PowerShell/);
       const notRunnable = join(tempDir(), 'pwsh');
       writeFileSync(notRunnable, 'not a program');
       chmodSync(notRunnable, 0o755);
       const b = new PowerShellBackend({ executable: notRunnable, timeoutMs: 10_000 });
-      await rejects(b.read({ elements: elementPaths }), 'BACKEND_UNAVAILABLE', /could not be started from .*pwsh \(it exited with code \d+\)/);
+      await expectError(b.read({ elements: elementPaths }), 'BACKEND_UNAVAILABLE', /could not be started from .*pwsh \(it exited with code \d+\)/);
       await b.close();
     });
 
     it('fails with BACKEND_UNAVAILABLE when Microsoft.Web.Administration cannot be found', async () => {
       const b = backend(copyFixture(), { mwaPath: join(tempDir(), 'Microsoft.Web.Administration.dll') });
-      await rejects(b.read({ elements: elementPaths }), 'BACKEND_UNAVAILABLE', /IIS_FTPS_MWA_PATH names .* not a file/);
+      await expectError(b.read({ elements: elementPaths }), 'BACKEND_UNAVAILABLE', /IIS_FTPS_MWA_PATH names .* not a file/);
     });
 
     it('is closed for good by close(), which may be called twice', async () => {
@@ -350,7 +338,7 @@ describe('PowerShell backend (real pwsh, Microsoft.Web.Administration test doubl
       await b.ping();
       await b.close();
       await b.close();
-      await rejects(b.read({ elements: elementPaths }), 'SESSION_CLOSED');
+      await expectError(b.read({ elements: elementPaths }), 'SESSION_CLOSED');
     });
   });
 
@@ -397,7 +385,7 @@ describe('PowerShell backend (real pwsh, Microsoft.Web.Administration test doubl
     it('passes unknown hostile names back in SITE_NOT_FOUND untouched', async () => {
       const b = fixtureBackend();
       for (const name of corpus) {
-        const e = await rejects(b.read({ elements: elementPaths, sites: [{ name: name + '?' }] }), 'SITE_NOT_FOUND');
+        const e = await expectError(b.read({ elements: elementPaths, sites: [{ name: name + '?' }] }), 'SITE_NOT_FOUND');
         assert.equal(e.details.site, name + '?');
       }
     });
