@@ -186,6 +186,14 @@ describe('xml backend', () => {
       assert.deepEqual(changedLines(before, after).added, []);
     });
 
+    it('leaves an element that was already empty alone when asked to remove an attribute it does not have', async () => {
+      const text = config(`<site name="a" id="1">\n    <ftpServer>\n        <security>\n            <ssl />\n        </security>\n    </ftpServer>\n</site>`);
+      const path = writeTemp(text);
+      const r = await commit(path, change({ name: 'a', id: 1 }, 'ssl128', null));
+      assert.equal(r.written, false);
+      assert.equal(readText(path), text);
+    });
+
     it('round-trips: set on a bare site, then reset, gives back the original bytes', async () => {
       const path = copyFixture();
       const original = readBytes(path);

@@ -106,6 +106,7 @@ export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
     }
     const node = chain[chain.length - 1]!;
     let count = node.attrs.length;
+    let removedAny = false;
     node.attrs.forEach((a, i) => {
       if (!group.ops.has(a.name)) return;
       const value = group.ops.get(a.name)!;
@@ -113,6 +114,7 @@ export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
         const prev = node.attrs[i - 1];
         edits.push({ start: prev ? prev.valueEnd + 1 : node.nameEnd, end: a.valueEnd + 1, text: '' });
         count--;
+        removedAny = true;
       } else if (value !== a.value) {
         edits.push({ start: a.valueStart, end: a.valueEnd, text: escapeAttribute(value, a.quote) });
       }
@@ -126,7 +128,8 @@ export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
       count += added.length;
     }
     finalAttrCount.set(node, count);
-    if (count === 0) prune.push(chain);
+    // Only a removal empties an element; one that was empty before is left as the user wrote it.
+    if (count === 0 && removedAny) prune.push(chain);
   }
 
   // Prune elements left with nothing, bottom-up, never the site or siteDefaults itself.
