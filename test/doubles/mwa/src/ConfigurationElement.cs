@@ -180,50 +180,38 @@ namespace Microsoft.Web.Administration
         }
     }
 
-    public sealed class ConfigurationAttributeCollection : IEnumerable<ConfigurationAttribute>
+    /// <summary>A read-only list of attributes or elements, by index or by name.</summary>
+    public abstract class ConfigurationNamedList<T> : IEnumerable<T>
     {
-        private readonly List<ConfigurationAttribute> items;
+        private readonly List<T> items;
+        private readonly Func<T, string> nameOf;
 
-        internal ConfigurationAttributeCollection(List<ConfigurationAttribute> items)
+        internal ConfigurationNamedList(List<T> items, Func<T, string> nameOf)
         {
             this.items = items;
+            this.nameOf = nameOf;
         }
 
         public int Count { get { return items.Count; } }
 
-        public ConfigurationAttribute this[int index] { get { return items[index]; } }
+        public T this[int index] { get { return items[index]; } }
 
-        public ConfigurationAttribute this[string name]
-        {
-            get { return items.FirstOrDefault(a => a.Name == name); }
-        }
+        /// <summary>The first item with that name, or null.</summary>
+        public T this[string name] { get { return items.FirstOrDefault(i => nameOf(i) == name); } }
 
-        public IEnumerator<ConfigurationAttribute> GetEnumerator() { return items.GetEnumerator(); }
+        public IEnumerator<T> GetEnumerator() { return items.GetEnumerator(); }
 
         IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
     }
 
-    public sealed class ConfigurationChildElementCollection : IEnumerable<ConfigurationElement>
+    public sealed class ConfigurationAttributeCollection : ConfigurationNamedList<ConfigurationAttribute>
     {
-        private readonly List<ConfigurationElement> items;
+        internal ConfigurationAttributeCollection(List<ConfigurationAttribute> items) : base(items, a => a.Name) { }
+    }
 
-        internal ConfigurationChildElementCollection(List<ConfigurationElement> items)
-        {
-            this.items = items;
-        }
-
-        public int Count { get { return items.Count; } }
-
-        public ConfigurationElement this[int index] { get { return items[index]; } }
-
-        public ConfigurationElement this[string elementName]
-        {
-            get { return items.FirstOrDefault(e => e.ElementTagName == elementName); }
-        }
-
-        public IEnumerator<ConfigurationElement> GetEnumerator() { return items.GetEnumerator(); }
-
-        IEnumerator IEnumerable.GetEnumerator() { return GetEnumerator(); }
+    public sealed class ConfigurationChildElementCollection : ConfigurationNamedList<ConfigurationElement>
+    {
+        internal ConfigurationChildElementCollection(List<ConfigurationElement> items) : base(items, e => e.ElementTagName) { }
     }
 
     /// <summary>
