@@ -4,7 +4,7 @@ import { findAdministrationAssembly, resolvePowerShell } from './executable.js';
 
 export { PowerShellBackend, createPowerShellBackend, CORE_SCRIPT } from './backend.js';
 export type { PowerShellBackendOptions, PowerShellInfo } from './backend.js';
-export { resolvePowerShell, findAdministrationAssembly } from './executable.js';
+export { resolvePowerShell, findAdministrationAssembly, findOnPath } from './executable.js';
 export type { PowerShellKind, ResolvedPowerShell } from './executable.js';
 
 /**

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CORE_SCRIPT } from '../../../src/backends/powershell/index.js';
+import { CORE_SCRIPT, findOnPath } from '../../../src/backends/powershell/index.js';
 import { copyFixture, readText, tempDir } from '../../support/fixture.js';
 import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
 
@@ -107,5 +107,35 @@ ConvertTo-IisFtpsJson $out`,
   it('keeps a date-like string a string', async () => {
     const out = await pwsh(`ConvertTo-IisFtpsJson (ConvertFrom-IisFtpsJson -Json $env:J)`, { J: JSON.stringify({ s: '2024-01-02T03:04:05Z' }) });
     assert.deepEqual(out, { s: '2024-01-02T03:04:05Z' });
+  });
+
+  it('loads on Mono too (for the edge-js backend), with the same typing and writing', async function () {
+    const mcs = findOnPath('mcs');
+    const mono = findOnPath('mono');
+    if (!mcs || !mono) {
+      console.log('      skipped: Mono (mcs, mono) is not installed');
+      this.skip();
+    }
+    const dir = tempDir();
+    const path = copyFixture();
+    writeFileSync(
+      join(dir, 'probe.cs'),
+      `using System; using Microsoft.Web.Administration;
+class Probe { static void Main(string[] args) {
+  using (var sm = new ServerManager(args[0])) {
+    var sites = sm.GetApplicationHostConfiguration().GetSection("system.applicationHost/sites");
+    foreach (var site in sites.GetCollection()) Console.Write(site["name"] + "=" + site["id"].GetType().Name + ";");
+    var scc = sites.GetChildElement("siteDefaults").GetChildElement("ftpServer").GetChildElement("security").GetChildElement("sslClientCertificates");
+    Console.Write(scc["revocationFreshnessTime"].GetType().Name);
+    scc.SetAttributeValue("validationFlags", 9);
+    sm.CommitChanges();
+  }
+}}`,
+    );
+    const netstandard = '/usr/lib/mono/4.5/Facades/netstandard.dll';
+    await run(mcs!, [`-r:${rt.mwaPath}`, `-r:${netstandard}`, `-out:${join(dir, 'probe.exe')}`, join(dir, 'probe.cs')]);
+    const { stdout } = await run(mono!, [join(dir, 'probe.exe'), path], { env: { ...process.env, MONO_PATH: join(rt.mwaPath!, '..') } });
+    assert.equal(stdout, `Default Web Site=UInt32;Public Drop=UInt32;Partner Exchange=UInt32;O'Brien & Sons "Archive"=UInt32;TimeSpan`);
+    assert.match(readText(path), /<sslClientCertificates revocationFreshnessTime="01:00:00" validationFlags="NoRevocationCheck, CertNoUsageCheck" \/>\r\n/);
   });
 });
