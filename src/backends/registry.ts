@@ -1,16 +1,23 @@
 import { IisFtpsError } from '../errors/errors.js';
 import type { Backend } from './backend.js';
 import { XmlBackend } from './xml/index.js';
+import { powershellFactory } from './powershell/index.js';
+import type { BackupOptions } from './xml/file/backup.js';
+import type { LockOptions } from './xml/file/lock.js';
 
 export interface BackendOptions {
   /** A configuration file to work on instead of the live IIS configuration. */
   readonly config?: string;
+  /** Offline backend: copies kept before each write (on by default, the last 10). */
+  readonly backup?: BackupOptions | boolean;
+  /** Offline backend: how long to wait for another writer's lock. */
+  readonly lock?: LockOptions;
 }
 
 /** Whether a backend can run here, and if not, why (said to the user when `auto` passes it by). */
 export type Availability = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-/** How a backend is found and made. Live backends register themselves in `backendFactories`. */
+/** How a backend is found and made. Every backend has one, listed in `backendFactories`. */
 export interface BackendFactory {
   readonly name: string;
   readonly description: string;
@@ -27,14 +34,18 @@ export const xmlFactory: BackendFactory = {
   },
   create(options) {
     if (!options.config) throw new IisFtpsError('USAGE', 'The xml backend edits a file: pass --config PATH (for example a copy of applicationHost.config)');
-    return new XmlBackend({ path: options.config });
+    return new XmlBackend({
+      path: options.config,
+      ...(options.backup === undefined ? {} : { backup: options.backup }),
+      ...(options.lock === undefined ? {} : { lock: options.lock }),
+    });
   },
 };
 
 /** In order of preference for `auto`: in-process, then PowerShell, then the offline file. */
-export const backendFactories: BackendFactory[] = [xmlFactory];
+export const backendFactories: BackendFactory[] = [powershellFactory, xmlFactory];
 
-/** Adds a backend (the live backends call this when their module is loaded). */
+/** Adds a backend of a third party (the project's own are listed in `backendFactories`). */
 export function registerBackend(factory: BackendFactory, position: 'first' | 'beforeXml' = 'beforeXml'): void {
   const existing = backendFactories.findIndex((f) => f.name === factory.name);
   if (existing >= 0) backendFactories.splice(existing, 1);

@@ -1,4 +1,4 @@
-import { type Availability, type BackendFactory, type BackendOptions, registerBackend } from '../registry.js';
+import type { Availability, BackendFactory, BackendOptions } from '../registry.js';
 import { createPowerShellBackend } from './backend.js';
 import { findAdministrationAssembly, resolvePowerShell } from './executable.js';
 
@@ -40,4 +40,3 @@ export const powershellFactory: BackendFactory = {
   },
 };
 
-registerBackend(powershellFactory);

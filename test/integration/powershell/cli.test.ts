@@ -28,7 +28,7 @@ describe('iis-ftps CLI with --backend powershell', function () {
     try {
       const { stdout, stderr } = await run(
         process.execPath,
-        ['--import', 'tsx', '--import', join(REPO, 'src', 'backends', 'powershell', 'index.ts'), join(REPO, 'src', 'cli', 'main.ts'), ...args],
+        ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), ...args],
         { env, cwd: REPO, timeout: 90_000 },
       );
       return { code: 0, stdout, stderr };
