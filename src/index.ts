@@ -10,6 +10,11 @@ export { applyFtpsState, parseDesiredState, desiredStateSchema } from './api/app
 export type { DesiredState } from './api/apply.js';
 export type { ChangeReport } from './api/commit.js';
 export type { ConnectionOptions } from './api/connection.js';
+export { listFtpsBackups, restoreFtpsBackup, retryOnConflict } from './api/restore.js';
+export type { BackupLocation } from './api/restore.js';
+export type { BackupEntry, BackupOptions } from './backends/xml/file/backup.js';
+export type { LockOptions } from './backends/xml/file/lock.js';
+export type { RestoreResult } from './backends/xml/restore.js';
 export { FtpsSession } from './session/session.js';
 export type { EffectiveSettings, EffectiveValue, PlannedChange, SettingsReport, SiteIdentity, Source } from './session/session.js';
 export type { Target } from './session/target.js';

@@ -47,6 +47,7 @@ Examples:
   iis-ftps get --site-defaults                 # live IIS (Windows)`,
 
   set: `iis-ftps set [--config FILE] ${TARGET} SETTING... [--what-if] [--json]
+    [--backup | --no-backup] [--backup-keep N] [--backup-dir DIR] [--retry N]
 
 Sets settings on one site, or on siteDefaults, in one atomic commit: all of them or none.
 A setting already set to that value at that level changes nothing; when nothing changes, the
@@ -65,6 +66,7 @@ Examples (the reference scenario: require TLS and client certificates):
   iis-ftps set --config applicationHost.config --site-defaults --validation-flags CertChainCacheOnlyUrlRetrieval --what-if`,
 
   reset: `iis-ftps reset [--config FILE] ${TARGET} [--setting NAME]... [--what-if] [--json]
+    [--backup | --no-backup] [--backup-keep N] [--backup-dir DIR] [--retry N]
 
 Removes settings from one site, or from siteDefaults, so that they inherit again (all of them when
 no --setting is given). NAME is a setting name (clientCertificatePolicy) or its option name
@@ -75,6 +77,7 @@ Examples:
   iis-ftps reset --config applicationHost.config --site "Partner Exchange" --what-if`,
 
   apply: `iis-ftps apply [--config FILE] --desired FILE.json [--what-if] [--json]
+    [--backup | --no-backup] [--backup-keep N] [--backup-dir DIR] [--retry N]
 
 Makes sites and siteDefaults match a desired state: changes only what differs, in one commit, and
 writes nothing when everything is already so, so provisioning can run it on every boot.
@@ -90,6 +93,19 @@ Setting names are those of 'iis-ftps set --help' without the dashes, in camelCas
 
 Example:
   iis-ftps apply --config applicationHost.config --desired ftps.json --what-if`,
+
+  restore: `iis-ftps restore --config FILE [--from N | --from NAME | --from latest] [--backup-dir DIR] [--no-backup] [--json]
+
+Every write to a configuration file first keeps a copy of the version it replaces (by default the
+last 10 per file, in .iis-ftps-history/ beside the file, named FILE.YYYYMMDDTHHMMSS.mmmZ.N.bak).
+Without --from, lists the copies, oldest first. With --from, puts one back (its number N, its
+file name, or latest): an atomic write under the file's lock like any other, which itself keeps a
+copy of the version it replaces first, so a restore can be undone. A copy that is not a
+well-formed configuration with a sites section is refused.
+
+Examples:
+  iis-ftps restore --config applicationHost.config
+  iis-ftps restore --config applicationHost.config --from latest`,
 
   doctor: `iis-ftps doctor [--config FILE] [--site NAME | --site-id N | --site-defaults] [--json]
 
@@ -111,6 +127,7 @@ Usage:
   iis-ftps reset  [--config FILE] ${TARGET} [--setting NAME]... [--what-if] [--json]
   iis-ftps apply  [--config FILE] --desired FILE.json [--what-if] [--json]
   iis-ftps doctor [--config FILE] [--site NAME] [--json]
+  iis-ftps restore --config FILE [--from N | NAME | latest] [--json]
   iis-ftps help COMMAND          more about one command, with examples
 
 Common options:
@@ -121,6 +138,16 @@ Common options:
                     the defaults every site inherits
   --json            machine-readable output on stdout (errors as JSON on stderr)
   --what-if         show what would change, write nothing
+
+Writing to a file (set, reset, apply, restore):
+  --backup          keep a copy of the file before each write (the default)
+  --no-backup       write without keeping a copy
+  --backup-keep N   how many copies to keep per file (default 10)
+  --backup-dir DIR  where the copies go (default .iis-ftps-history beside the file)
+  --retry N         when another writer changed the file since it was read (CONFLICT), read
+                    it again and retry, up to N times (set, reset, apply)
+  Writes are atomic (a crash leaves the old or the new file) and take a lock beside the file;
+  another writer waits up to 30 s (LOCK_TIMEOUT after that).
   -h, --help        help; --version prints the version
 
 Exit codes: 0 success (also when nothing needed changing), 1 failure (site not found, the file

@@ -10,6 +10,9 @@ import { applyFtpsState } from '../api/apply.js';
 import type { ChangeReport } from '../api/commit.js';
 import { commandHelp, mainHelp } from './help.js';
 import { formatChanges, formatSettings, formatTest, settingsJson } from './format.js';
+import { formatBackups, formatRestore } from './format-backups.js';
+import { listFtpsBackups, restoreFtpsBackup, retryOnConflict } from '../api/restore.js';
+import type { BackupOptions } from '../backends/xml/file/backup.js';
 
 /** Where the CLI reads and writes: the process's streams, or a test's buffers. */
 export interface CliIo {
@@ -19,7 +22,7 @@ export interface CliIo {
   readonly stdin?: () => string;
 }
 
-const COMMANDS = ['get', 'set', 'reset', 'apply', 'doctor'] as const;
+const COMMANDS = ['get', 'set', 'reset', 'apply', 'doctor', 'restore'] as const;
 type Command = (typeof COMMANDS)[number];
 
 const settingOptions = Object.fromEntries(settings.map((s) => [s.option, { type: 'string' as const }]));
@@ -35,16 +38,24 @@ const OPTIONS = {
   'site-defaults': { type: 'boolean' },
   setting: { type: 'string', multiple: true },
   desired: { type: 'string' },
+  backup: { type: 'boolean' },
+  'no-backup': { type: 'boolean' },
+  'backup-keep': { type: 'string' },
+  'backup-dir': { type: 'string' },
+  retry: { type: 'string' },
+  from: { type: 'string' },
   ...settingOptions,
 } as const;
 
 /** Which options each command takes (besides --config, --backend, --json, --help). */
+const WRITING = ['backup', 'no-backup', 'backup-keep', 'backup-dir', 'retry'];
 const ALLOWED: Record<Command, readonly string[]> = {
   get: ['site', 'site-id', 'site-defaults'],
-  set: ['site', 'site-id', 'site-defaults', 'what-if', ...settings.map((s) => s.option)],
-  reset: ['site', 'site-id', 'site-defaults', 'what-if', 'setting'],
-  apply: ['desired', 'what-if'],
+  set: ['site', 'site-id', 'site-defaults', 'what-if', ...WRITING, ...settings.map((s) => s.option)],
+  reset: ['site', 'site-id', 'site-defaults', 'what-if', 'setting', ...WRITING],
+  apply: ['desired', 'what-if', ...WRITING],
   doctor: ['site', 'site-id', 'site-defaults'],
+  restore: ['from', 'backup', 'no-backup', 'backup-keep', 'backup-dir'],
 };
 const COMMON = ['config', 'backend', 'json', 'help', 'version'];
 
@@ -108,11 +119,34 @@ function readDesired(path: string, io: CliIo): unknown {
   }
 }
 
+/** --backup, --no-backup, --backup-keep N, --backup-dir DIR as API backup options. */
+function backupOf(values: Values, command: Command): BackupOptions | undefined {
+  if (values['backup'] && values['no-backup']) throw usage('Give --backup or --no-backup, not both', command);
+  const keep = values['backup-keep'] as string | undefined;
+  if (keep !== undefined && !/^[1-9]\d*$/.test(keep)) throw usage(`--backup-keep takes a whole number of at least 1; got ${JSON.stringify(keep)} (to keep none, use --no-backup)`, command);
+  const o: BackupOptions = {
+    ...(values['no-backup'] ? { enabled: false } : values['backup'] ? { enabled: true } : {}),
+    ...(keep === undefined ? {} : { keep: Number(keep) }),
+    ...(values['backup-dir'] === undefined ? {} : { dir: values['backup-dir'] as string }),
+  };
+  return Object.keys(o).length ? o : undefined;
+}
+
+/** --retry N: how many times a command that met CONFLICT reads again and retries. */
+function retriesOf(values: Values, command: Command): number {
+  const r = values['retry'] as string | undefined;
+  if (r === undefined) return 0;
+  if (!/^\d+$/.test(r)) throw usage(`--retry takes a whole number; got ${JSON.stringify(r)}`, command);
+  return Number(r);
+}
+
 async function execute(command: Command, values: Values, io: CliIo): Promise<number> {
   const json = values['json'] === true;
+  const backup = backupOf(values, command);
   const conn = {
     ...(values['config'] !== undefined ? { config: values['config'] as string } : {}),
     backend: (values['backend'] as string | undefined) ?? 'auto',
+    ...(backup === undefined ? {} : { backup }),
   };
   for (const key of Object.keys(values)) {
     if (!COMMON.includes(key) && !ALLOWED[command].includes(key)) {
@@ -120,6 +154,7 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
     }
   }
   const whatIf = values['what-if'] === true;
+  const retries = retriesOf(values, command);
   const printChanges = (report: ChangeReport) => io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatChanges(report, conn.config));
 
   switch (command) {
@@ -136,19 +171,20 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
       }
       const v = validateSettings(requested);
       if (!v.ok) throw v.error;
-      printChanges(await setFtpsSetting({ ...conn, ...target, settings: requested, whatIf }));
+      printChanges(await retryOnConflict(retries, () => setFtpsSetting({ ...conn, ...target, settings: requested, whatIf })));
       return 0;
     }
     case 'reset': {
       const target = targetOf(values, command)!;
       const names = values['setting'] as string[] | undefined;
-      printChanges(await resetFtpsSetting({ ...conn, ...target, ...(names ? { settings: names } : {}), whatIf }));
+      printChanges(await retryOnConflict(retries, () => resetFtpsSetting({ ...conn, ...target, ...(names ? { settings: names } : {}), whatIf })));
       return 0;
     }
     case 'apply': {
       const path = values['desired'] as string | undefined;
       if (path === undefined) throw usage('apply needs --desired FILE.json (or - for standard input)', command);
-      printChanges(await applyFtpsState({ ...conn, desired: readDesired(path, io), whatIf }));
+      const desired = readDesired(path, io);
+      printChanges(await retryOnConflict(retries, () => applyFtpsState({ ...conn, desired, whatIf })));
       return 0;
     }
     case 'doctor': {
@@ -156,6 +192,19 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
       const report = await testFtpsSetting({ ...conn, ...(target ?? {}) });
       io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatTest(report));
       return report.ok ? 0 : 1;
+    }
+    case 'restore': {
+      if (conn.config === undefined) throw usage('restore works on a configuration file: pass --config FILE', command);
+      const location = { config: conn.config, ...(backup === undefined ? {} : { backup }) };
+      const from = values['from'] as string | undefined;
+      if (from === undefined) {
+        const list = await listFtpsBackups(location);
+        io.stdout(json ? `${JSON.stringify(list, null, 2)}\n` : formatBackups(list));
+        return 0;
+      }
+      const result = await restoreFtpsBackup({ ...location, from });
+      io.stdout(json ? `${JSON.stringify(result, null, 2)}\n` : formatRestore(result));
+      return 0;
     }
   }
 }

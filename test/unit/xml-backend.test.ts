@@ -270,7 +270,8 @@ describe('xml backend', () => {
     it('leaves no temporary file behind', async () => {
       const path = copyFixture();
       await commit(path, change(PARTNER, 'ssl128', true));
-      assert.deepEqual(readdirSync(dirname(path)), ['applicationHost.config']);
+      // Beside the file: only the backup folder (test/unit/reliability.test.ts covers backups).
+      assert.deepEqual(readdirSync(dirname(path)).sort(), ['.iis-ftps-history', 'applicationHost.config']);
     });
     it('reports a write that fails, removes its temporary file, and names the cause', () => {
       const dir = dirname(copyFixture());

@@ -1,16 +1,27 @@
 import type { Backend, ChangeSet, CommitResult, FilePreview, RawElements, RawSnapshot, ReadQuery, SiteRef } from '../backend.js';
+import { dirname } from 'node:path';
 import { IisFtpsError } from '../../errors/errors.js';
 import { type SitesDocument, loadSites } from './document.js';
 import { planEdits, findSite } from './edit/plan.js';
 import { type Edit, applyEdits } from '../../changes/edits.js';
 import { encodeFile, hashBytes } from './file/read.js';
-import { writeFileAtomic } from './file/write.js';
+import { type WriteFs, cleanStaleTemps, nodeWriteFs, writeFileAtomic } from './file/write.js';
+import { type LockOptions, withFileLock } from './file/lock.js';
+import { type BackupEntry, type BackupOptions, backupPolicy, keepBackup } from './file/backup.js';
+import { liveConfigPath } from './file/target.js';
+import { type RestoreResult, listConfigBackups, restoreConfigBackup } from './restore.js';
 import type { XmlIndex, XmlNode } from './scan/nodes.js';
 import { type PathTrie, pathTrie } from './scan/scan.js';
 
 export interface XmlBackendOptions {
   /** Path of applicationHost.config (or a copy of it). */
   readonly path: string;
+  /** Copies kept before each write: on by default, the last 10, in `.iis-ftps-history/` beside the file. */
+  readonly backup?: BackupOptions | boolean;
+  /** How long to wait for another writer's lock, and when a lock counts as a crashed writer's. */
+  readonly lock?: LockOptions;
+  /** The file operations of an atomic write; tests inject failures here. */
+  readonly writeFs?: WriteFs;
 }
 
 function rawElements(node: XmlNode | null, query: ReadQuery): RawElements {
@@ -41,13 +52,21 @@ export function siteNotFound(index: XmlIndex, ref: SiteRef): IisFtpsError {
 export class XmlBackend implements Backend {
   readonly name = 'xml';
   readonly path: string;
+  readonly options: XmlBackendOptions;
 
   constructor(options: XmlBackendOptions) {
     this.path = options.path;
+    this.options = options;
+    backupPolicy(options.path, options.backup);
+  }
+
+  /** The file IIS uses: `path`, through a symlink to its target, or where shared configuration redirects. */
+  get livePath(): string {
+    return liveConfigPath(this.path);
   }
 
   protected load(paths: readonly (readonly string[])[]): SitesDocument {
-    return loadSites(this.path, pathTrie(paths));
+    return loadSites(this.livePath, pathTrie(paths));
   }
 
   async read(query: ReadQuery): Promise<RawSnapshot> {
@@ -80,14 +99,43 @@ export class XmlBackend implements Backend {
     return { file: doc.file.path, before: doc.file.text, edits };
   }
 
+  /**
+   * Read, check the version, back up and write, all with the file's lock held: a concurrent
+   * writer waits, and a commit made against an older version is refused with CONFLICT.
+   */
   async commit(changes: ChangeSet): Promise<CommitResult> {
-    const { doc, edits } = this.plan(changes);
-    const after = applyEdits(doc.file.text, edits);
-    if (after === doc.file.text) return { written: false, version: doc.version };
-    const bytes = encodeFile(doc.file, after);
-    writeFileAtomic(doc.file.path, bytes);
-    const hash = hashBytes(bytes);
-    return { written: true, version: doc.file === doc.main ? hash : `${doc.main.hash}:${hash}` };
+    const main = this.livePath;
+    return withFileLock(main, this.options.lock ?? {}, () => {
+      const { doc, edits } = this.plan(changes);
+      const after = applyEdits(doc.file.text, edits);
+      if (after === doc.file.text) return { written: false, version: doc.version };
+      const bytes = encodeFile(doc.file, after);
+      this.write(main, doc.file, bytes);
+      const hash = hashBytes(bytes);
+      return { written: true, version: doc.file === doc.main ? hash : `${doc.main.hash}:${hash}` };
+    });
+  }
+
+  /** Replaces a file's bytes (lock held): leftovers of crashed writers go, a backup is kept, then the atomic write. */
+  protected write(main: string, file: { readonly path: string; readonly bytes: Uint8Array | null }, bytes: Uint8Array): BackupEntry | null {
+    cleanStaleTemps(dirname(file.path));
+    const policy = backupPolicy(main, this.options.backup);
+    const backup = policy.enabled && file.bytes ? keepBackup(main, { path: file.path, bytes: file.bytes }, policy, this.options.writeFs) : null;
+    writeFileAtomic(file.path, bytes, this.options.writeFs ?? nodeWriteFs);
+    return backup;
+  }
+
+  /** The copies kept of this configuration (applicationHost.config and its configSource file), oldest first. */
+  listBackups(): BackupEntry[] {
+    return listConfigBackups(this.livePath, backupPolicy(this.livePath, this.options.backup));
+  }
+
+  /** Puts a kept copy back (`latest`, its counter or its name): a locked, atomic write that backs up the current version first. */
+  async restore(which: string): Promise<RestoreResult> {
+    const main = this.livePath;
+    return withFileLock(main, this.options.lock ?? {}, () =>
+      restoreConfigBackup(main, which, backupPolicy(main, this.options.backup), (file, bytes) => this.write(main, file, bytes)),
+    );
   }
 
   async close(): Promise<void> {}

@@ -57,7 +57,10 @@ export function decodeFile(path: string, bytes: Buffer): LoadedFile {
 export function readConfigFile(path: string): LoadedFile {
   let bytes: Buffer;
   try {
-    if (statSync(path).isDirectory()) throw new IisFtpsError('FILE_READ', `${path} is a folder; pass the path of applicationHost.config itself`);
+    const st = statSync(path);
+    if (st.isDirectory()) throw new IisFtpsError('FILE_READ', `${path} is a folder; pass the path of applicationHost.config itself`);
+    // A FIFO or a device would block or never end; a configuration file is a regular file.
+    if (!st.isFile()) throw new IisFtpsError('FILE_READ', `${path} is not a regular file (a device, pipe or socket); pass the path of applicationHost.config itself`);
     bytes = readFileSync(path);
   } catch (e) {
     if (e instanceof IisFtpsError) throw e;
@@ -65,6 +68,8 @@ export function readConfigFile(path: string): LoadedFile {
     const why =
       code === 'ENOENT' ? 'does not exist; check the path passed with --config'
       : code === 'EACCES' || code === 'EPERM' ? 'cannot be read: permission denied (run as a user who may read it)'
+      : code === 'ELOOP' ? 'is a loop of symbolic links; point --config at the real file'
+      : code === 'ENOTDIR' ? 'does not exist: a part of its path is a file, not a folder'
       : `cannot be read (${code ?? String(e)})`;
     throw new IisFtpsError('FILE_READ', `${path} ${why}`, {}, { cause: e });
   }
