@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { IisFtpsError } from '../../errors/errors.js';
 import { type LoadedFile, readConfigFile } from './file/read.js';
@@ -18,9 +19,22 @@ export interface SitesDocument {
 /** Resolves `configSource` inside the config file's folder; a path that leaves the folder is refused. */
 export function resolveConfigSource(configPath: string, source: string): string {
   const dir = dirname(resolve(configPath));
-  const target = resolve(dir, source);
-  const rel = relative(dir, target);
-  if (isAbsolute(source) || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+  // IIS runs on Windows, where a backslash separates folders too.
+  const portable = source.replace(/\\/g, '/');
+  const target = resolve(dir, portable);
+  const outside = (from: string, to: string): boolean => {
+    const rel = relative(from, to);
+    return rel === '' || rel.startsWith('..') || isAbsolute(rel);
+  };
+  // A symbolic link beside the file may lead elsewhere: what counts is where it ends.
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  if (isAbsolute(portable) || /^[A-Za-z]:/.test(portable) || outside(dir, target) || outside(real(dir), real(target))) {
     throw new IisFtpsError(
       'FILE_READ',
       `<sites configSource="${source}"> points outside the folder of ${configPath}; IIS only reads configSource files beside the configuration file`,

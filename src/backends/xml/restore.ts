@@ -44,9 +44,16 @@ export function restoreConfigBackup(
 ): RestoreResult {
   const entries = listBackups(main, policy);
   const entry = findBackup(entries, which, [...new Set(entries.map((b) => b.file))]);
-  const copy = readConfigFile(entry.path);
   const isMain = entry.file === main;
-  const index = scan(copy.text, new Map(), { file: entry.path, ...(isMain ? { sitesPath: SITES_IN_APPHOST } : { sitesPath: SITES_AS_ROOT }) });
+  let copy: ReturnType<typeof readConfigFile>;
+  let index: ReturnType<typeof scan>;
+  try {
+    copy = readConfigFile(entry.path);
+    index = scan(copy.text, new Map(), { file: entry.path, sitesPath: isMain ? SITES_IN_APPHOST : SITES_AS_ROOT });
+  } catch (e) {
+    if (!(e instanceof IisFtpsError)) throw e;
+    throw new IisFtpsError(e.code, `The backup ${entry.path} cannot be restored, nothing was written: ${e.message}`, e.details, { cause: e });
+  }
   if (!index.sitesNode && !(isMain && index.configSource)) {
     throw new IisFtpsError('SECTION_NOT_FOUND', `The backup ${entry.path} has no sites section, so it is not a copy of ${entry.file}; nothing was restored`);
   }
