@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { IisFtpsError, exitCodeFor, isIisFtpsError } from '../errors/errors.js';
+import { formatPosition } from '../errors/position.js';
 import { settings } from '../schema/index.js';
 import { validateSettings } from '../schema/validate.js';
 import type { Target } from '../session/target.js';
@@ -217,7 +218,8 @@ function reportError(e: unknown, json: boolean, io: CliIo): number {
   }
   if (json) io.stderr(`${JSON.stringify({ error: e.toJSON() })}\n`);
   else {
-    const excerpt = e.details.position ? `\n${e.details.position.excerpt}` : '';
+    const position = e.details.position;
+    const excerpt = position ? `\n${position.file === undefined ? '' : `  at ${formatPosition(position)}\n`}${position.excerpt}` : '';
     io.stderr(`iis-ftps: ${e.message}${excerpt}\n  (${e.code})\n`);
   }
   return exitCodeFor(e.code);

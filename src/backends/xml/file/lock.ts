@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IisFtpsError } from '../../../errors/errors.js';
+import { refuseIrregular } from './read.js';
 import { HOST_TAG, TEMP_PREFIX, describeFsError, processAlive } from './write.js';
 
 /**
@@ -100,6 +101,8 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
   const name = `${process.pid}-${HOST_TAG}.${randomBytes(6).toString('hex')}.owner`;
   const own = join(dir, name);
   const body = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() });
+  // No lock folder beside a folder, in /dev, or next to a pipe: those are refused before anything is made.
+  refuseIrregular(file);
   const deadline = Date.now() + timeoutMs;
   let pause = 2;
   let holder: LockHolder | null = null;

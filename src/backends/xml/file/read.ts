@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { type Stats, readFileSync, statSync } from 'node:fs';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
 
@@ -53,14 +53,27 @@ export function decodeFile(path: string, bytes: Buffer): LoadedFile {
   return { path, bytes, bom, text, hash: hashBytes(bytes) };
 }
 
+/**
+ * Refuses a path that is not a regular file: a folder, or a FIFO or device that would block or
+ * never end. Without `st`, a path that cannot be examined passes (reading it says why).
+ */
+export function refuseIrregular(path: string, st?: Stats): void {
+  if (!st) {
+    try {
+      st = statSync(path);
+    } catch {
+      return;
+    }
+  }
+  if (st.isDirectory()) throw new IisFtpsError('FILE_READ', `${path} is a folder; pass the path of applicationHost.config itself`);
+  if (!st.isFile()) throw new IisFtpsError('FILE_READ', `${path} is not a regular file (a device, pipe or socket); pass the path of applicationHost.config itself`);
+}
+
 /** Reads a configuration file, with errors that say what is wrong and what to do. */
 export function readConfigFile(path: string): LoadedFile {
   let bytes: Buffer;
   try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new IisFtpsError('FILE_READ', `${path} is a folder; pass the path of applicationHost.config itself`);
-    // A FIFO or a device would block or never end; a configuration file is a regular file.
-    if (!st.isFile()) throw new IisFtpsError('FILE_READ', `${path} is not a regular file (a device, pipe or socket); pass the path of applicationHost.config itself`);
+    refuseIrregular(path, statSync(path));
     bytes = readFileSync(path);
   } catch (e) {
     if (e instanceof IisFtpsError) throw e;
