@@ -2,6 +2,7 @@ import { IisFtpsError } from '../errors/errors.js';
 import type { Backend } from './backend.js';
 import { XmlBackend } from './xml/index.js';
 import { powershellFactory } from './powershell/index.js';
+import { edgeFactory } from './edge/index.js';
 import type { BackupOptions } from './xml/file/backup.js';
 import type { LockOptions } from './xml/file/lock.js';
 
@@ -14,6 +15,9 @@ export interface BackendOptions {
   readonly lock?: LockOptions;
 }
 
+/** Whether a backend was named (`--backend edge`) or is being considered by `auto`. */
+export type ProbeMode = 'explicit' | 'auto';
+
 /** Whether a backend can run here, and if not, why (said to the user when `auto` passes it by). */
 export type Availability = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
@@ -22,7 +26,7 @@ export interface BackendFactory {
   readonly name: string;
   readonly description: string;
   /** Cheap check, for `auto`: no process is started that is not needed anyway. */
-  probe(options: BackendOptions): Promise<Availability>;
+  probe(options: BackendOptions, mode?: ProbeMode): Promise<Availability>;
   create(options: BackendOptions): Backend;
 }
 
@@ -43,7 +47,7 @@ export const xmlFactory: BackendFactory = {
 };
 
 /** In order of preference for `auto`: in-process, then PowerShell, then the offline file. */
-export const backendFactories: BackendFactory[] = [powershellFactory, xmlFactory];
+export const backendFactories: BackendFactory[] = [edgeFactory, powershellFactory, xmlFactory];
 
 /** Adds a backend of a third party (the project's own are listed in `backendFactories`). */
 export function registerBackend(factory: BackendFactory, position: 'first' | 'beforeXml' = 'beforeXml'): void {
@@ -60,13 +64,13 @@ export async function openBackend(name: string = 'auto', options: BackendOptions
   if (name !== 'auto') {
     const factory = backendFactories.find((f) => f.name === name);
     if (!factory) throw new IisFtpsError('USAGE', `Unknown backend ${JSON.stringify(name)}. Backends: ${backendNames().join(', ')}`, { allowed: backendNames() });
-    const a = await factory.probe(options);
+    const a = await factory.probe(options, 'explicit');
     if (!a.ok) throw new IisFtpsError(name === 'xml' ? 'USAGE' : 'BACKEND_UNAVAILABLE', `The ${name} backend cannot run here: ${a.reason}`);
     return factory.create(options);
   }
   const reasons: string[] = [];
   for (const factory of backendFactories) {
-    const a = await factory.probe(options);
+    const a = await factory.probe(options, 'auto');
     if (a.ok) return factory.create(options);
     reasons.push(`${factory.name}: ${a.reason}`);
   }

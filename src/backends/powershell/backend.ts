@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Backend, ChangeSet, CommitResult, RawSnapshot, ReadQuery } from '../backend.js';
-import { IisFtpsError, isErrorCode } from '../../errors/errors.js';
+import { IisFtpsError } from '../../errors/errors.js';
+import { type BridgeResponse, bridgeResult } from '../bridge.js';
 import { type ResolvedPowerShell, resolvePowerShell } from './executable.js';
 import { PowerShellProcess, base64Literal, processFailure } from './session.js';
 
@@ -30,13 +31,6 @@ export interface PowerShellInfo {
 export const CORE_SCRIPT = fileURLToPath(new URL('../../../ps/IisFtps.Core.ps1', import.meta.url));
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-
-interface Response {
-  readonly ok: boolean;
-  readonly pid: number;
-  readonly result?: unknown;
-  readonly error?: { readonly code?: string; readonly message?: string; readonly dotnetType?: string; readonly site?: string };
-}
 
 /**
  * The live backend on Windows: drives Microsoft.Web.Administration.ServerManager through the
@@ -203,17 +197,9 @@ export class PowerShellBackend implements Backend {
     if (!line) {
       throw new IisFtpsError('BACKEND_FAILED', `PowerShell (${exe.path}) gave no iis-ftps answer; it wrote: ${raw.trim().slice(0, 500) || '(nothing)'}`);
     }
-    const response = JSON.parse(Buffer.from(line.slice('IISFTPS:'.length).trim(), 'base64').toString('utf8')) as Response;
+    const response = JSON.parse(Buffer.from(line.slice('IISFTPS:'.length).trim(), 'base64').toString('utf8')) as BridgeResponse;
     this.lastPid = response.pid;
-    if (response.ok) return response.result;
-    const err = response.error ?? {};
-    const code = isErrorCode(err.code) ? err.code : 'BACKEND_FAILED';
-    const message = err.message ?? 'PowerShell reported an error without a message';
-    const details = {
-      ...(err.dotnetType ? { dotnetType: err.dotnetType } : {}),
-      ...(err.site !== undefined ? { site: err.site } : {}),
-    };
-    throw new IisFtpsError(code, code === 'BACKEND_FAILED' && err.dotnetType ? `${message} (${err.dotnetType})` : message, details);
+    return bridgeResult(response, 'PowerShell');
   }
 }
 

@@ -11,52 +11,9 @@ import { PowerShellBackend } from '../../../src/backends/powershell/index.js';
 import { XmlBackend } from '../../../src/backends/xml/index.js';
 import { elementPaths, settings } from '../../../src/schema/index.js';
 import { change } from '../../support/changes.js';
+import { DEFAULT, OBRIEN, PARTNER, POOL, PUBLIC, type Site, THUMB, reference, variants } from '../../support/differential.js';
 import { FIXTURE, tempDir } from '../../support/fixture.js';
 import { USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
-
-type Site = { name: string; id: number } | null;
-const DEFAULT = { name: 'Default Web Site', id: 1 };
-const PUBLIC = { name: 'Public Drop', id: 2 };
-const PARTNER = { name: 'Partner Exchange', id: 3 };
-const OBRIEN = { name: 'O\'Brien & Sons "Archive"', id: 7 };
-const THUMB = 'ABCDEF0123456789ABCDEF0123456789ABCDEF01';
-
-const reference = (site: Site): Change[] => [
-  change(site, 'serverCertHash', THUMB),
-  change(site, 'controlChannelPolicy', 'SslRequire'),
-  change(site, 'dataChannelPolicy', 'SslRequire'),
-  change(site, 'clientCertificatePolicy', 'CertRequire'),
-  change(site, 'clientCertAuthentication', true),
-];
-
-/** Values to draw for each setting (null resets). */
-const POOL: Record<string, unknown[]> = {
-  clientCertificatePolicy: ['CertIgnore', 'CertAllow', 'CertRequire', null],
-  validationFlags: [[], ['NoRevocationCheck'], ['CertNoUsageCheck', 'CertChainRevocationCheckCacheOnly'], 'CertChainCacheOnlyUrlRetrieval', null],
-  revocationFreshnessTime: ['00:00:00', '01:00:00', '1.00:00:00', '2.03:04:05', null],
-  revocationUrlRetrievalTimeout: ['00:00:30', '00:01:00', '00:10:00', null],
-  useActiveDirectoryMapping: [true, false, null],
-  controlChannelPolicy: ['SslAllow', 'SslRequire', 'SslRequireCredentialsOnly', null],
-  dataChannelPolicy: ['SslAllow', 'SslRequire', 'SslDeny', null],
-  serverCertHash: [THUMB, '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432', null],
-  serverCertStoreName: ['MY', 'WebHosting', `A&B <"quoted"> 'single'\tTab`, null],
-  ssl128: [true, false, null],
-  clientCertAuthentication: [true, false, null],
-};
-
-/** Variants of the fixture: as shipped (CRLF, spaces), LF with tabs, with a BOM, single-quoted. */
-function variants(): Record<string, Buffer> {
-  const crlf = readFileSync(FIXTURE, 'utf8');
-  const lfTabs = crlf.replace(/\r\n/g, '\n').replace(/^((?: {4})+)/gm, (m) => '\t'.repeat(m.length / 4));
-  const singleQuoted = crlf.replace(/<ssl serverCertHash="([^"]*)" controlChannelPolicy="([^"]*)"/, "<ssl serverCertHash='$1' controlChannelPolicy='$2'");
-  assert.notEqual(singleQuoted, crlf);
-  return {
-    fixture: Buffer.from(crlf),
-    'LF and tabs': Buffer.from(lfTabs),
-    BOM: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(crlf)]),
-    'single quotes': Buffer.from(singleQuoted),
-  };
-}
 
 async function apply(backend: Backend, changes: readonly Change[]) {
   const snap = await backend.read({ elements: elementPaths });

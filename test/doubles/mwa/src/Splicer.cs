@@ -48,7 +48,7 @@ namespace Microsoft.Web.Administration
             }
             var removedIndexes = new List<int>();
             foreach (var el in removed) removedIndexes.Add(el.Node.Index);
-            foreach (var el in existing.Where(e => e.Node != null && IsBelowAny(e, removed))) removedIndexes.Add(el.Node.Index);
+            foreach (var el in existing.Where(e => e.Node != null && !removed.Contains(e) && IsBelowAny(e, removed))) removedIndexes.Add(el.Node.Index);
 
             // 3. New elements, under the deepest element of their path that is in the file.
             var parents = existing

@@ -1,0 +1,152 @@
+/**
+ * Loading edge-js and compiling the C# bridge, once per process.
+ *
+ * edge-js is an optional dependency: it is required lazily, so this package installs and runs
+ * without it. Which .NET it hosts is decided by edge-js when it is first loaded and holds for the
+ * life of the process: .NET Framework on Windows, Mono elsewhere, CoreCLR with EDGE_USE_CORECLR=1.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IisFtpsError } from '../../errors/errors.js';
+
+/** The runtime edge-js hosts: Mono (`edge_nativeclr` off Windows), .NET Framework (`edge_nativeclr` on Windows) or CoreCLR. */
+export type EdgeRuntime = 'mono' | 'netfx' | 'coreclr';
+
+/** The compiled bridge: one JSON request in, one JSON answer out (see bridge.cs). */
+export type BridgeFunction = (request: string, callback: (error: unknown, answer: unknown) => void) => void;
+
+interface EdgeModule {
+  func(options: { source: string; typeName: string; methodName: string; references?: string[] }): BridgeFunction;
+}
+
+/** How to install what the edge backend needs, said with every "cannot run here" reason. */
+const SETUP_HINT = 'see docs/backend-edge.md';
+
+/** The C# bridge source: beside this module in src/, or in the package's src/ when running from dist/. */
+export function bridgeSourcePath(): string {
+  const here = fileURLToPath(new URL('./bridge.cs', import.meta.url));
+  if (existsSync(here)) return here;
+  return fileURLToPath(new URL('../../../src/backends/edge/bridge.cs', import.meta.url));
+}
+
+const requireHere = createRequire(import.meta.url);
+
+/** The folder edge-js is installed in, or undefined. */
+export function edgeJsDir(): string | undefined {
+  try {
+    return dirname(requireHere.resolve('edge-js/package.json'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The runtime edge-js will host in this process, from the environment and the binaries present. */
+export function plannedRuntime(dir: string, env: NodeJS.ProcessEnv = process.env): EdgeRuntime {
+  if (env['EDGE_USE_CORECLR']) return 'coreclr';
+  if (process.platform === 'win32') return 'netfx';
+  return existsSync(join(dir, 'build', 'Release', 'edge_nativeclr.node')) ? 'mono' : 'coreclr';
+}
+
+export type Readiness = { readonly ok: true; readonly runtime: EdgeRuntime } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Whether edge-js is installed and built for the runtime it would host, looking at files only
+ * (nothing is loaded). A half-built edge-js is caught here: loading it would crash the process.
+ */
+export function edgeReadiness(env: NodeJS.ProcessEnv = process.env): Readiness {
+  if (state.loaded) return { ok: true, runtime: state.loaded.runtime };
+  if (state.failure) return { ok: false, reason: state.failure };
+  const dir = edgeJsDir();
+  if (!dir) {
+    return { ok: false, reason: `edge-js is not installed (it is an optional dependency of iis-ftps; npm skips it where it cannot build; ${SETUP_HINT})` };
+  }
+  const runtime = plannedRuntime(dir, env);
+  if (process.platform === 'win32') return { ok: true, runtime };
+  const release = join(dir, 'build', 'Release');
+  const missing: string[] = [];
+  if (runtime === 'mono') {
+    if (!existsSync(join(release, 'MonoEmbedding.exe'))) missing.push('build/Release/MonoEmbedding.exe');
+  } else {
+    if (!existsSync(join(release, 'edge_coreclr.node'))) missing.push('build/Release/edge_coreclr.node');
+    const bootstrap = env['EDGE_BOOTSTRAP_DIR'] ?? env['EDGE_APP_ROOT'] ?? join(dir, 'lib', 'bootstrap', 'bin', 'Release');
+    if (!existsSync(join(bootstrap, 'bootstrap.dll')) && !env['EDGE_APP_ROOT']) missing.push(`${bootstrap}/bootstrap.dll`);
+  }
+  if (missing.length) {
+    return {
+      ok: false,
+      reason: `edge-js is not built for ${runtime === 'mono' ? 'Mono' : 'CoreCLR'} (missing ${missing.join(', ')}); run \`node scripts/build-edge.mjs ${runtime}\` in the iis-ftps folder (${SETUP_HINT})`,
+    };
+  }
+  return { ok: true, runtime };
+}
+
+const state: { loaded?: { runtime: EdgeRuntime; func: BridgeFunction }; failure?: string } = {};
+
+/**
+ * Mono's libmono-native resolves its symbols from libmonosgen globally, but Node loads edge-js's
+ * addon (and with it libmonosgen) with RTLD_LOCAL. Opening the already loaded libmonosgen again
+ * with RTLD_GLOBAL makes its symbols global, which is what `LD_PRELOAD=libmonosgen-2.0.so.1` would
+ * do, without having to set it before Node starts. Node then refuses the library as an addon,
+ * which is expected; the promotion stays.
+ */
+function promoteMonoSymbols(): void {
+  if (process.platform !== 'linux') return;
+  if (/libmonosgen/.test(process.env['LD_PRELOAD'] ?? '')) return;
+  let path = 'libmonosgen-2.0.so.1';
+  try {
+    const mapped = readFileSync('/proc/self/maps', 'utf8').match(/\s(\/\S*libmonosgen-2\.0\.so[.\d]*)$/m);
+    if (mapped) path = mapped[1]!;
+  } catch {
+    // Fall back to the library's soname.
+  }
+  try {
+    process.dlopen({ exports: {} }, path, constants.dlopen.RTLD_NOW | constants.dlopen.RTLD_GLOBAL);
+  } catch (e) {
+    if (!/self-register/.test((e as Error).message)) {
+      throw new IisFtpsError('BACKEND_UNAVAILABLE', `Mono's runtime library could not be made global (${(e as Error).message}); start Node with LD_PRELOAD=${path} (${SETUP_HINT})`);
+    }
+  }
+}
+
+/**
+ * The compiled bridge, loading edge-js and compiling bridge.cs on first use. A failure is
+ * remembered: edge-js cannot be loaded twice in one process.
+ */
+export function loadBridge(): { runtime: EdgeRuntime; func: BridgeFunction } {
+  if (state.loaded) return state.loaded;
+  if (state.failure) throw new IisFtpsError('BACKEND_UNAVAILABLE', state.failure);
+  const ready = edgeReadiness();
+  if (!ready.ok) throw new IisFtpsError('BACKEND_UNAVAILABLE', ready.reason);
+  let edge: EdgeModule;
+  try {
+    edge = requireHere('edge-js') as EdgeModule;
+  } catch (e) {
+    state.failure = `edge-js could not be loaded: ${firstLine(e)} (${SETUP_HINT})`;
+    throw new IisFtpsError('BACKEND_UNAVAILABLE', state.failure, {}, { cause: e });
+  }
+  // edge-js sets EDGE_USE_CORECLR when it picked its CoreCLR addon.
+  const runtime: EdgeRuntime = process.env['EDGE_USE_CORECLR'] ? 'coreclr' : ready.runtime;
+  try {
+    if (runtime === 'mono') promoteMonoSymbols();
+    const func = edge.func({
+      source: readFileSync(bridgeSourcePath(), 'utf8'),
+      typeName: 'IisFtps.EdgeBridge.Startup',
+      methodName: 'Invoke',
+      // On CoreCLR only what is referenced is visible; SHA-256 lives here from .NET 7 on.
+      references: runtime === 'coreclr' ? ['System.Security.Cryptography.dll'] : [],
+    });
+    state.loaded = { runtime, func };
+    return state.loaded;
+  } catch (e) {
+    state.failure = e instanceof IisFtpsError ? e.message : `the iis-ftps C# bridge could not be compiled on ${runtime}: ${firstLine(e)}`;
+    throw new IisFtpsError('BACKEND_UNAVAILABLE', state.failure, {}, { cause: e });
+  }
+}
+
+function firstLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n').slice(0, 6).join(' ').trim();
+}
