@@ -1,13 +1,39 @@
 import { IisFtpsError } from '../errors/errors.js';
 import { type SettingName, settingNames } from '../schema/index.js';
 import { resolveSetting, validateSettings } from '../schema/validate.js';
-import type { SettingsReport } from '../session/session.js';
+import type { FtpsSession, SettingsReport } from '../session/session.js';
 import { type Target, checkTarget } from '../session/target.js';
 import { type Finding, diagnose } from '../doctor/rules.js';
 import { type ConnectionOptions, withSession } from './connection.js';
 import { type ChangeReport, finish } from './commit.js';
+import { type Selection, type SelectionOptions, checkSelection, isBulkSelection, resolveSelection, sessionOptionsFor } from './selection.js';
+import { type ProgressOptions, inSteps, phase } from './progress.js';
 
 export type TargetOptions = Target;
+
+/** Opens a session on what a selection needs (reporting the read), and resolves the selection in it. */
+function withSelection<T>(options: ConnectionOptions & ProgressOptions, selection: Selection, work: (session: FtpsSession, targets: Target[]) => Promise<T>): Promise<T> {
+  options.onProgress?.({ phase: 'read', done: 0, total: 1 });
+  return withSession(options, sessionOptionsFor(selection), async (session) => {
+    options.onProgress?.({ phase: 'read', done: 1, total: 1 });
+    return work(session, resolveSelection(session, selection));
+  });
+}
+
+/** Stages for every target in steps, then commits all of them at once (or, with whatIf, describes them). */
+async function stageAndFinish(session: FtpsSession, targets: readonly Target[], stage: (chunk: readonly Target[]) => void, whatIf: boolean, options: ProgressOptions): Promise<ChangeReport> {
+  inSteps(targets, stage, options.onProgress);
+  return phase('commit', options.onProgress, () => finish(session, whatIf));
+}
+
+/**
+ * The effective settings of several sites at once (or one target): `sites`, `siteIds`,
+ * `siteLike` patterns and `allFtpSites` in any union, each site once, named ones first.
+ */
+export async function getFtpsSettings(options: ConnectionOptions & SelectionOptions & ProgressOptions): Promise<SettingsReport[]> {
+  const selection = checkSelection(options);
+  return withSelection(options, selection, async (session, targets) => targets.map((t) => session.get(t)));
+}
 
 /** Get-IisFtpsSetting: the effective settings of a site or of siteDefaults, each with its source. */
 export async function getFtpsSetting(options: ConnectionOptions & TargetOptions): Promise<SettingsReport> {
@@ -23,19 +49,19 @@ export interface SetOptions {
 }
 
 /**
- * Set-IisFtpsSetting: sets settings at one level in one atomic commit. Values already set so at
- * that level change nothing; when nothing changes, nothing is written.
+ * Set-IisFtpsSetting: sets settings at one level, or on many sites (`sites`, `siteIds`,
+ * `siteLike`, `allFtpSites`), in one atomic commit. Values already set so at that level change
+ * nothing; when nothing changes, nothing is written.
  */
-export async function setFtpsSetting(options: ConnectionOptions & TargetOptions & SetOptions): Promise<ChangeReport> {
-  const target = checkTarget(options);
+export async function setFtpsSetting(options: ConnectionOptions & SelectionOptions & SetOptions & ProgressOptions): Promise<ChangeReport> {
+  const selection = checkSelection(options);
   const v = validateSettings(options.settings ?? {});
   if (!v.ok) throw v.error;
   if (v.value.size === 0) throw new IisFtpsError('USAGE', `Name at least one setting to set. Settings: ${settingNames.join(', ')}`);
   if ([...v.value.values()].includes(null)) throw new IisFtpsError('USAGE', 'A null value resets a setting; use resetFtpsSetting for that');
-  return withSession(options, { targets: [target] }, async (session) => {
-    session.set(target, options.settings);
-    return finish(session, options.whatIf ?? false);
-  });
+  return withSelection(options, selection, (session, targets) =>
+    stageAndFinish(session, targets, (chunk) => session.set(chunk, options.settings), options.whatIf ?? false, options),
+  );
 }
 
 export interface ResetOptions {
@@ -44,17 +70,16 @@ export interface ResetOptions {
   readonly whatIf?: boolean;
 }
 
-/** Reset-IisFtpsSetting: removes settings at one level so they inherit again. */
-export async function resetFtpsSetting(options: ConnectionOptions & TargetOptions & ResetOptions): Promise<ChangeReport> {
-  const target = checkTarget(options);
+/** Reset-IisFtpsSetting: removes settings at one level, or on many sites, so they inherit again; one commit. */
+export async function resetFtpsSetting(options: ConnectionOptions & SelectionOptions & ResetOptions & ProgressOptions): Promise<ChangeReport> {
+  const selection = checkSelection(options);
   for (const name of options.settings ?? []) {
     const r = resolveSetting(name);
     if (!r.ok) throw r.error;
   }
-  return withSession(options, { targets: [target] }, async (session) => {
-    session.reset(target, options.settings);
-    return finish(session, options.whatIf ?? false);
-  });
+  return withSelection(options, selection, (session, targets) =>
+    stageAndFinish(session, targets, (chunk) => session.reset(chunk, options.settings), options.whatIf ?? false, options),
+  );
 }
 
 export interface TestResult {
@@ -72,13 +97,11 @@ export interface TestReport {
  * Test-IisFtpsSetting: checks the spec's dependency rules (and warnings) on one site, or on
  * siteDefaults and every site with an FTP binding.
  */
-export async function testFtpsSetting(options: ConnectionOptions & Partial<{ site: string; siteId: number; siteDefaults: true }>): Promise<TestReport> {
-  const named = options.site !== undefined || options.siteId !== undefined || options.siteDefaults !== undefined;
-  const target = named ? checkTarget(options) : undefined;
-  return withSession(options, target ? { targets: [target] } : { allSites: true }, async (session) => {
-    const targets: Target[] = target
-      ? [target]
-      : [{ siteDefaults: true }, ...session.sites.filter((s) => s.protocols.includes('ftp')).map((s) => ({ site: s.name }))];
+export async function testFtpsSetting(options: ConnectionOptions & SelectionOptions & ProgressOptions): Promise<TestReport> {
+  const named = isBulkSelection(options) || options.site !== undefined || options.siteId !== undefined || options.siteDefaults !== undefined;
+  // Without a target: siteDefaults and every FTP site.
+  const selection: Selection = named ? checkSelection(options) : { targets: [{ siteDefaults: true }], patterns: [], allFtpSites: true, bulk: true, noFtpSitesOk: true };
+  return withSelection(options, selection, async (session, targets) => {
     const results = targets.map((t) => {
       const report = session.get(t);
       return { target: report.target, findings: diagnose(report.settings) };

@@ -23,6 +23,11 @@ export function settingsJson(s: EffectiveSettings): Record<string, Record<string
   );
 }
 
+/** `get --json` of several sites: `{ "results": [{ "target": { level, name, id, protocols }, "settings": { ...as for one site } }] }`. */
+export function settingsListJson(reports: readonly SettingsReport[]): { results: { target: SiteIdentity; settings: ReturnType<typeof settingsJson> }[] } {
+  return { results: reports.map((r) => ({ target: r.target, settings: settingsJson(r.settings) })) };
+}
+
 export function formatSettings(report: SettingsReport): string {
   const lines = [label(report.target), ''];
   const rows = Object.entries(report.settings).flatMap(([el, attrs]) => Object.entries(attrs).map(([a, e]) => [el, a, show(e.value), e.source + (e.problem ? `  ! ${e.problem}` : '')] as const));

@@ -32,7 +32,14 @@ export function settingsHelp(): string {
     .join('\n');
 }
 
-const TARGET = '(--site NAME | --site-id N | --site-defaults)';
+const TARGET = '(--site NAME... | --site-id N... | --site-like PATTERN... | --all-ftp-sites | --site-defaults)';
+
+const BULK_HELP = `Several sites at once: repeat --site and --site-id, add --site-like PATTERN (PowerShell
+-like wildcards: * any text, ? one character, [a-z] a set; case-insensitive) and --all-ftp-sites
+(every site with an ftp binding, never a web-only site). They unite, each site counted once, and
+every selected site changes in one atomic commit. A pattern that matches no site is an error
+(SITE_NOT_FOUND) and nothing is written. On a terminal, long work shows a progress bar on stderr
+(never with --json).`;
 
 export const commandHelp: Record<string, string> = {
   get: `iis-ftps get [--config FILE] ${TARGET} [--json]
@@ -44,7 +51,11 @@ from: "site" (set on the site), "siteDefaults" (inherited from the defaults of e
 Examples:
   iis-ftps get --config applicationHost.config --site "Partner Exchange"
   iis-ftps get --config applicationHost.config --site-id 3 --json
-  iis-ftps get --site-defaults                 # live IIS (Windows)`,
+  iis-ftps get --site-defaults                 # live IIS (Windows)
+  iis-ftps get --config applicationHost.config --site-like "ftp-*" --json
+
+${BULK_HELP} With several sites, --json prints { "results": [{ "target": { "level", "name",
+"id", "protocols" }, "settings": { ... as for one site ... } }] }.`,
 
   set: `iis-ftps set [--config FILE] ${TARGET} SETTING... [--what-if] [--json]
     [--backup | --no-backup] [--backup-keep N] [--backup-dir DIR] [--retry N]
@@ -53,6 +64,8 @@ Sets settings on one site, or on siteDefaults, in one atomic commit: all of them
 A setting already set to that value at that level changes nothing; when nothing changes, the
 file is not written. Setting a value pins it at that level even if it equals the inherited one.
 --what-if shows each change (old -> new) and a diff of the file, and writes nothing.
+
+${BULK_HELP}
 
 Settings:
 ${settingsHelp()}
@@ -63,7 +76,8 @@ Examples (the reference scenario: require TLS and client certificates):
     --control-channel-policy SslRequire --data-channel-policy SslRequire \\
     --client-certificate-policy CertRequire --use-active-directory-mapping true \\
     --client-cert-authentication true
-  iis-ftps set --config applicationHost.config --site-defaults --validation-flags CertChainCacheOnlyUrlRetrieval --what-if`,
+  iis-ftps set --config applicationHost.config --site-defaults --validation-flags CertChainCacheOnlyUrlRetrieval --what-if
+  iis-ftps set --config applicationHost.config --all-ftp-sites --client-certificate-policy CertRequire`,
 
   reset: `iis-ftps reset [--config FILE] ${TARGET} [--setting NAME]... [--what-if] [--json]
     [--backup | --no-backup] [--backup-keep N] [--backup-dir DIR] [--retry N]
@@ -135,7 +149,8 @@ Common options:
                     configuration of this machine through the best backend available.
   --backend NAME    ${backendNames().join(' | ')} (default auto)
   --site NAME       a site by name (case-insensitive); --site-id N by id; --site-defaults for
-                    the defaults every site inherits
+                    the defaults every site inherits; repeat --site/--site-id, or add
+                    --site-like PATTERN and --all-ftp-sites, to select many sites at once
   --json            machine-readable output on stdout (errors as JSON on stderr)
   --what-if         show what would change, write nothing
 

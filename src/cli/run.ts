@@ -6,11 +6,13 @@ import { formatPosition } from '../errors/position.js';
 import { settings } from '../schema/index.js';
 import { validateSettings } from '../schema/validate.js';
 import type { Target } from '../session/target.js';
-import { getFtpsSetting, resetFtpsSetting, setFtpsSetting, testFtpsSetting } from '../api/cmdlets.js';
+import { getFtpsSetting, getFtpsSettings, resetFtpsSetting, setFtpsSetting, testFtpsSetting } from '../api/cmdlets.js';
+import { type SelectionOptions, isBulkSelection } from '../api/selection.js';
+import { progressBar } from './progress.js';
 import { applyFtpsState } from '../api/apply.js';
 import type { ChangeReport } from '../api/commit.js';
 import { commandHelp, mainHelp } from './help.js';
-import { formatChanges, formatSettings, formatTest, settingsJson } from './format.js';
+import { formatChanges, formatSettings, formatTest, settingsJson, settingsListJson } from './format.js';
 import { formatBackups, formatRestore } from './format-backups.js';
 import { listFtpsBackups, restoreFtpsBackup, retryOnConflict } from '../api/restore.js';
 import type { BackupOptions } from '../backends/xml/file/backup.js';
@@ -21,6 +23,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Reads all of standard input (for `--desired -`). */
   readonly stdin?: () => string;
+  /** True when stderr is a terminal: long bulk work then shows a progress bar there. */
+  readonly stderrIsTTY?: boolean;
 }
 
 const COMMANDS = ['get', 'set', 'reset', 'apply', 'doctor', 'restore'] as const;
@@ -34,8 +38,10 @@ const OPTIONS = {
   'what-if': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
-  site: { type: 'string' },
-  'site-id': { type: 'string' },
+  site: { type: 'string', multiple: true },
+  'site-id': { type: 'string', multiple: true },
+  'site-like': { type: 'string', multiple: true },
+  'all-ftp-sites': { type: 'boolean' },
   'site-defaults': { type: 'boolean' },
   setting: { type: 'string', multiple: true },
   desired: { type: 'string' },
@@ -50,12 +56,14 @@ const OPTIONS = {
 
 /** Which options each command takes (besides --config, --backend, --json, --help). */
 const WRITING = ['backup', 'no-backup', 'backup-keep', 'backup-dir', 'retry'];
+/** Options that select many sites at once. */
+const BULK = ['site-like', 'all-ftp-sites'];
 const ALLOWED: Record<Command, readonly string[]> = {
-  get: ['site', 'site-id', 'site-defaults'],
-  set: ['site', 'site-id', 'site-defaults', 'what-if', ...WRITING, ...settings.map((s) => s.option)],
-  reset: ['site', 'site-id', 'site-defaults', 'what-if', 'setting', ...WRITING],
+  get: ['site', 'site-id', 'site-defaults', ...BULK],
+  set: ['site', 'site-id', 'site-defaults', ...BULK, 'what-if', ...WRITING, ...settings.map((s) => s.option)],
+  reset: ['site', 'site-id', 'site-defaults', ...BULK, 'what-if', 'setting', ...WRITING],
   apply: ['desired', 'what-if', ...WRITING],
-  doctor: ['site', 'site-id', 'site-defaults'],
+  doctor: ['site', 'site-id', 'site-defaults', ...BULK],
   restore: ['from', 'backup', 'no-backup', 'backup-keep', 'backup-dir'],
 };
 const COMMON = ['config', 'backend', 'json', 'help', 'version'];
@@ -66,24 +74,29 @@ function usage(message: string, command?: Command): IisFtpsError {
   return new IisFtpsError('USAGE', `${message}\nRun 'iis-ftps ${command ? `${command} ` : ''}--help' for usage.`);
 }
 
-function targetOf(values: Values, command: Command, optional = false): Target | undefined {
-  const given = (['site', 'site-id', 'site-defaults'] as const).filter((k) => values[k] !== undefined && values[k] !== false);
-  if (given.length === 0) {
+/**
+ * The sites a command is about: one target (--site, --site-id or --site-defaults) as before, or
+ * a union of repeated --site and --site-id, --site-like patterns and --all-ftp-sites.
+ */
+function targetOf(values: Values, command: Command, optional = false): SelectionOptions | undefined {
+  const sites = (values['site'] as string[] | undefined) ?? [];
+  const ids = (values['site-id'] as string[] | undefined) ?? [];
+  const like = (values['site-like'] as string[] | undefined) ?? [];
+  const all = values['all-ftp-sites'] === true;
+  const defaults = values['site-defaults'] === true;
+  const given = [...(sites.length ? ['--site'] : []), ...(ids.length ? ['--site-id'] : []), ...(like.length ? ['--site-like'] : []), ...(all ? ['--all-ftp-sites'] : [])];
+  if (given.length === 0 && !defaults) {
     if (optional) return undefined;
-    throw usage('Name a target: --site NAME, --site-id N or --site-defaults', command);
+    throw usage('Name a target: --site NAME, --site-id N, --site-like PATTERN, --all-ftp-sites or --site-defaults', command);
   }
-  if (given.length > 1) throw usage(`Name one target only; got ${given.map((g) => `--${g}`).join(' and ')}`, command);
-  if (values['site'] !== undefined) {
-    const site = values['site'] as string;
-    if (site === '') throw usage('--site needs a site name', command);
-    return { site };
-  }
-  if (values['site-id'] !== undefined) {
-    const id = values['site-id'] as string;
-    if (!/^\d+$/.test(id)) throw usage(`--site-id takes a whole number; got ${JSON.stringify(id)}`, command);
-    return { siteId: Number(id) };
-  }
-  return { siteDefaults: true };
+  if (defaults && given.length > 0) throw usage(`Name one target only; --site-defaults does not combine with ${given.join(' or ')}`, command);
+  if (defaults) return { siteDefaults: true };
+  if (sites.includes('')) throw usage('--site needs a site name', command);
+  if (like.includes('')) throw usage('--site-like needs a name pattern, e.g. "ftp-*"', command);
+  const bad = ids.find((id) => !/^\d+$/.test(id));
+  if (bad !== undefined) throw usage(`--site-id takes a whole number; got ${JSON.stringify(bad)}`, command);
+  if (sites.length + ids.length === 1 && like.length === 0 && !all) return sites.length ? { site: sites[0]! } : { siteId: Number(ids[0]) };
+  return { sites, siteIds: ids.map(Number), ...(like.length ? { siteLike: like } : {}), ...(all ? { allFtpSites: true } : {}) };
 }
 
 function parse(argv: readonly string[]): { command: Command | 'help' | undefined; values: Values; rest: string[] } {
@@ -156,12 +169,25 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
   }
   const whatIf = values['what-if'] === true;
   const retries = retriesOf(values, command);
-  const printChanges = (report: ChangeReport) => io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatChanges(report, conn.config));
+  // A progress bar only on a terminal, never with --json: stdout stays clean either way.
+  const progress = !json && io.stderrIsTTY ? progressBar(io.stderr) : undefined;
+  const onProgress = progress?.onProgress;
+  const printChanges = (report: ChangeReport) => {
+    progress?.end();
+    io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatChanges(report, conn.config));
+  };
 
   switch (command) {
     case 'get': {
-      const report = await getFtpsSetting({ ...conn, ...targetOf(values, command)! });
-      io.stdout(json ? `${JSON.stringify(settingsJson(report.settings), null, 2)}\n` : formatSettings(report));
+      const selection = targetOf(values, command)!;
+      if (!isBulkSelection(selection)) {
+        const report = await getFtpsSetting({ ...conn, ...(selection as Target) });
+        io.stdout(json ? `${JSON.stringify(settingsJson(report.settings), null, 2)}\n` : formatSettings(report));
+        return 0;
+      }
+      const reports = await getFtpsSettings({ ...conn, ...selection, onProgress });
+      progress?.end();
+      io.stdout(json ? `${JSON.stringify(settingsListJson(reports), null, 2)}\n` : reports.map(formatSettings).join('\n'));
       return 0;
     }
     case 'set': {
@@ -172,13 +198,13 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
       }
       const v = validateSettings(requested);
       if (!v.ok) throw v.error;
-      printChanges(await retryOnConflict(retries, () => setFtpsSetting({ ...conn, ...target, settings: requested, whatIf })));
+      printChanges(await retryOnConflict(retries, () => setFtpsSetting({ ...conn, ...target, settings: requested, whatIf, onProgress })));
       return 0;
     }
     case 'reset': {
       const target = targetOf(values, command)!;
       const names = values['setting'] as string[] | undefined;
-      printChanges(await retryOnConflict(retries, () => resetFtpsSetting({ ...conn, ...target, ...(names ? { settings: names } : {}), whatIf })));
+      printChanges(await retryOnConflict(retries, () => resetFtpsSetting({ ...conn, ...target, ...(names ? { settings: names } : {}), whatIf, onProgress })));
       return 0;
     }
     case 'apply': {
@@ -190,7 +216,8 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
     }
     case 'doctor': {
       const target = targetOf(values, command, true);
-      const report = await testFtpsSetting({ ...conn, ...(target ?? {}) });
+      const report = await testFtpsSetting({ ...conn, ...(target ?? {}), onProgress });
+      progress?.end();
       io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatTest(report));
       return report.ok ? 0 : 1;
     }

@@ -75,6 +75,8 @@ export class FtpsSession {
   readonly #backend: Backend;
   #snapshot: RawSnapshot;
   readonly #levels = new Map<string, Level>();
+  /** Site levels by id (the first site of each id), for targets named by id. */
+  readonly #byId = new Map<number, Level>();
   /** Staged values: level key -> setting -> canonical value or null (remove). Insertion ordered. */
   readonly #staged = new Map<string, Map<SettingDef, unknown>>();
   #closed = false;
@@ -95,7 +97,9 @@ export class FtpsSession {
   #index(snapshot: RawSnapshot): void {
     this.#levels.set('siteDefaults', { identity: { level: 'siteDefaults', name: null, id: null, protocols: [] }, raw: snapshot.siteDefaults });
     for (const s of snapshot.sites) {
-      this.#levels.set(keyOf('site', s.name), { identity: { level: 'site', name: s.name, id: s.id, protocols: s.protocols }, raw: s.elements });
+      const level: Level = { identity: { level: 'site', name: s.name, id: s.id, protocols: s.protocols }, raw: s.elements };
+      this.#levels.set(keyOf('site', s.name), level);
+      if (s.id !== null && !this.#byId.has(s.id)) this.#byId.set(s.id, level);
     }
   }
 
@@ -121,7 +125,7 @@ export class FtpsSession {
     if (isSiteDefaults(target)) return this.#levels.get('siteDefaults')!;
     const site = 'site' in target
       ? this.#levels.get(keyOf('site', target.site))
-      : [...this.#levels.values()].find((l) => l.identity.level === 'site' && l.identity.id === target.siteId);
+      : this.#byId.get(target.siteId);
     if (!site) throw new IisFtpsError('USAGE', `${describeTarget(target)} was not loaded by this session; name it when opening the session`);
     return site;
   }
@@ -149,6 +153,12 @@ export class FtpsSession {
     return { value: def.def.default, source: 'default' };
   }
 
+  /** Which site (or siteDefaults) a target names in this session's store. */
+  identity(target: Target): SiteIdentity {
+    this.#check();
+    return this.#level(target).identity;
+  }
+
   /** Effective settings of a target, with staged changes applied. */
   get(target: Target): SettingsReport {
     this.#check();
@@ -158,8 +168,7 @@ export class FtpsSession {
     return { target: level.identity, settings: out as EffectiveSettings };
   }
 
-  #stage(target: Target, values: ValidatedSettings): void {
-    const level = this.#level(target);
+  #stageAt(level: Level, values: ValidatedSettings): void {
     const key = keyOf(level.identity.level, level.identity.name);
     let staged = this.#staged.get(key);
     if (!staged) this.#staged.set(key, (staged = new Map()));
@@ -174,26 +183,29 @@ export class FtpsSession {
   }
 
   /**
-   * Stages values for a target. Each value is validated against the schema first; on any
+   * Stages values for a target, or for each of several targets. Each value is validated against the schema first; on any
    * invalid value nothing is staged. A value equal to what is set at that level stages nothing.
    */
-  set(target: Target, values: Readonly<Partial<Record<SettingName, unknown>>> | Readonly<Record<string, unknown>>): void {
+  set(target: Target | readonly Target[], values: Readonly<Partial<Record<SettingName, unknown>>> | Readonly<Record<string, unknown>>): void {
     this.#check();
     const v = validateSettings(values);
     if (!v.ok) throw v.error;
     if ([...v.value.values()].includes(null)) {
       throw new IisFtpsError('USAGE', 'set() takes values; use reset() to make a setting inherit again');
     }
-    this.#stage(target, v.value);
+    // Several targets: the values are validated once, and each target is found before any is staged.
+    const levels = (Array.isArray(target) ? target : [target]).map((t: Target) => this.#level(t));
+    for (const level of levels) this.#stageAt(level, v.value);
   }
 
-  /** Stages the removal of settings at a target (all of them when none are named), so they inherit again. */
-  reset(target: Target, names?: readonly string[]): void {
+  /** Stages the removal of settings at a target or several (all of them when none are named), so they inherit again. */
+  reset(target: Target | readonly Target[], names?: readonly string[]): void {
     this.#check();
     const request = Object.fromEntries((names ?? settings.map((s) => s.name)).map((n) => [n, null]));
     const v = validateSettings(request);
     if (!v.ok) throw v.error;
-    this.#stage(target, v.value);
+    const levels = (Array.isArray(target) ? target : [target]).map((t: Target) => this.#level(t));
+    for (const level of levels) this.#stageAt(level, v.value);
   }
 
   /** The staged changes, old -> new, in the order they were staged. */

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { IisFtpsError } from '../../errors/errors.js';
 import { type LoadedFile, readConfigFile } from './file/read.js';
 import type { XmlIndex } from './scan/nodes.js';
-import { type PathTrie, SITES_AS_ROOT, scan } from './scan/scan.js';
+import { type PathTrie, SITES_AS_ROOT, type ScanOptions, scan } from './scan/scan.js';
 
 /** The file that holds `<sites>`: applicationHost.config, or the file its `configSource` names. */
 export interface SitesDocument {
@@ -43,17 +43,17 @@ export function resolveConfigSource(configPath: string, source: string): string 
   return target;
 }
 
-/** Reads and indexes the document that holds the sites section. */
-export function loadSites(path: string, trie: PathTrie): SitesDocument {
+/** Reads and indexes the document that holds the sites section (nodes for the sites a filter names, or every site). */
+export function loadSites(path: string, trie: PathTrie, options: Pick<ScanOptions, 'siteFilter'> = {}): SitesDocument {
   const main = readConfigFile(path);
-  const index = scan(main.text, trie, { file: path });
+  const index = scan(main.text, trie, { ...options, file: path });
   if (!index.configSource) {
     if (!index.sitesNode) throw new IisFtpsError('SECTION_NOT_FOUND', `${path} has no <system.applicationHost><sites> section; is it applicationHost.config?`);
     return { main, file: main, index, version: main.hash };
   }
   const sourcePath = resolveConfigSource(path, index.configSource);
   const file = readConfigFile(sourcePath);
-  const sourceIndex = scan(file.text, trie, { file: sourcePath, sitesPath: SITES_AS_ROOT });
+  const sourceIndex = scan(file.text, trie, { ...options, file: sourcePath, sitesPath: SITES_AS_ROOT });
   if (!sourceIndex.sitesNode) throw new IisFtpsError('SECTION_NOT_FOUND', `${sourcePath} (the configSource of <sites>) has no <sites> root element`);
   return { main, file, index: sourceIndex, version: `${main.hash}:${file.hash}` };
 }

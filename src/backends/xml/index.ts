@@ -3,8 +3,10 @@ import { dirname } from 'node:path';
 import { IisFtpsError } from '../../errors/errors.js';
 import { type SitesDocument, loadSites } from './document.js';
 import { planEdits, findSite } from './edit/plan.js';
-import { type Edit, applyEdits } from '../../changes/edits.js';
-import { encodeFile, hashBytes } from './file/read.js';
+import type { Edit } from '../../changes/edits.js';
+import { hashBytes } from './file/read.js';
+import { DocumentCache } from './cache.js';
+import { editedBytes } from './edit/bytes.js';
 import { type WriteFs, cleanStaleTemps, nodeWriteFs, writeFileAtomic } from './file/write.js';
 import { type LockOptions, withFileLock } from './file/lock.js';
 import { type BackupEntry, type BackupOptions, backupPolicy, keepBackup } from './file/backup.js';
@@ -37,7 +39,7 @@ function rawElements(node: XmlNode | null, query: ReadQuery): RawElements {
 }
 
 export function siteNotFound(index: XmlIndex, ref: SiteRef): IisFtpsError {
-  const names = index.sites.map((s) => `${JSON.stringify(s.name)} (id ${s.id ?? '?'})`);
+  const names = index.allSites.map((s) => `${JSON.stringify(s.name)} (id ${s.id ?? '?'})`);
   const shown = names.length > 12 ? [...names.slice(0, 12), `and ${names.length - 12} more`] : names;
   const what = 'name' in ref ? `named ${JSON.stringify(ref.name)}` : `with id ${ref.id}`;
   const list = shown.length ? `Sites in the file: ${shown.join(', ')}` : 'The file has no sites';
@@ -53,6 +55,8 @@ export class XmlBackend implements Backend {
   readonly name = 'xml';
   readonly path: string;
   readonly options: XmlBackendOptions;
+  /** The document the last read scanned, reused by the commit that follows it. */
+  readonly #documents = new DocumentCache();
 
   constructor(options: XmlBackendOptions) {
     this.path = options.path;
@@ -70,7 +74,7 @@ export class XmlBackend implements Backend {
   }
 
   async read(query: ReadQuery): Promise<RawSnapshot> {
-    const doc = this.load(query.elements.map((e) => e.path));
+    const doc = this.#documents.read(this.livePath, query);
     const { index } = doc;
     const pick = query.allSites
       ? index.sites
@@ -84,7 +88,7 @@ export class XmlBackend implements Backend {
 
   /** The edits a change set makes, checked against the version it was made from. */
   protected plan(changes: ChangeSet): { doc: SitesDocument; edits: Edit[] } {
-    const doc = this.load(changes.changes.map((c) => c.path));
+    const doc = this.#documents.forChanges(this.livePath, changes);
     if (doc.version !== changes.version) {
       throw new IisFtpsError(
         'CONFLICT',
@@ -107,9 +111,9 @@ export class XmlBackend implements Backend {
     const main = this.livePath;
     return withFileLock(main, this.options.lock ?? {}, () => {
       const { doc, edits } = this.plan(changes);
-      const after = applyEdits(doc.file.text, edits);
-      if (after === doc.file.text) return { written: false, version: doc.version };
-      const bytes = encodeFile(doc.file, after);
+      const bytes = editedBytes(doc.file, edits);
+      if (!bytes) return { written: false, version: doc.version };
+      this.#documents.forget();
       this.write(main, doc.file, bytes);
       const hash = hashBytes(bytes);
       return { written: true, version: doc.file === doc.main ? hash : `${doc.main.hash}:${hash}` };
@@ -138,7 +142,9 @@ export class XmlBackend implements Backend {
     );
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.#documents.forget();
+  }
 }
 
 export function createXmlBackend(options: XmlBackendOptions): XmlBackend {

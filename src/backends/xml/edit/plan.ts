@@ -26,13 +26,33 @@ export function newlineOf(text: string): string {
   return lf > 0 && text[lf - 1] === '\r' ? '\r\n' : '\n';
 }
 
+interface SiteLookup {
+  readonly byName: Map<string, XmlSite[]>;
+  readonly byId: Map<number, XmlSite[]>;
+}
+
+const lookups = new WeakMap<XmlIndex, SiteLookup>();
+
+/** The index's sites by upper-cased name and by id, built once per index. */
+function lookupOf(index: XmlIndex): SiteLookup {
+  let l = lookups.get(index);
+  if (!l) {
+    l = { byName: new Map(), byId: new Map() };
+    for (const s of index.sites) {
+      const key = s.name.toUpperCase();
+      (l.byName.get(key) ?? l.byName.set(key, []).get(key)!).push(s);
+      if (s.id !== null) (l.byId.get(s.id) ?? l.byId.set(s.id, []).get(s.id)!).push(s);
+    }
+    lookups.set(index, l);
+  }
+  return l;
+}
+
 /** Finds the site a change names: by name (case-insensitive), and by id when one is given. */
 export function findSite(index: XmlIndex, ref: { readonly name?: string; readonly id?: number | null }): XmlSite | undefined {
-  if (ref.name !== undefined) {
-    const upper = ref.name.toUpperCase();
-    return index.sites.find((s) => s.name.toUpperCase() === upper && (ref.id == null || s.id === ref.id));
-  }
-  return ref.id == null ? undefined : index.sites.find((s) => s.id === ref.id);
+  const l = lookupOf(index);
+  if (ref.name !== undefined) return l.byName.get(ref.name.toUpperCase())?.find((s) => ref.id == null || s.id === ref.id);
+  return ref.id == null ? undefined : l.byId.get(ref.id)?.[0];
 }
 
 /**
@@ -63,7 +83,7 @@ export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
   const edits: Edit[] = [];
   const anchors = new Map<XmlNode, Map<string, NewElement>>();
   const removed = new Set<XmlNode>();
-  const removedChildren = new Map<XmlNode, number>();
+  const removedChildren = new Map<XmlNode, XmlNode[]>();
   /** Attribute counts after the change, for nodes whose attributes change. */
   const finalAttrCount = new Map<XmlNode, number>();
   const prune: XmlNode[][] = [];
@@ -138,23 +158,69 @@ export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
       const node = chain[i]!;
       if (removed.has(node) || anchors.has(node)) break;
       const attrs = finalAttrCount.get(node) ?? node.attrs.length;
-      if (attrs > 0 || node.contentCount > (removedChildren.get(node) ?? 0)) break;
+      if (attrs > 0 || hasOtherContent(text, node, removedChildren.get(node) ?? [])) break;
       removed.add(node);
       const parent = chain[i - 1]!;
-      removedChildren.set(parent, (removedChildren.get(parent) ?? 0) + 1);
+      (removedChildren.get(parent) ?? removedChildren.set(parent, []).get(parent)!).push(node);
     }
   }
 
-  const removedRanges: Edit[] = [];
-  for (const node of removed) {
-    removedRanges.push(wholeLines(text, node));
-  }
-  const inside = (e: Edit) => removedRanges.some((r) => e.start >= r.start && e.end <= r.end);
-  const topRemoved = removedRanges.filter((r) => !removedRanges.some((o) => o !== r && r.start >= o.start && r.end <= o.end));
-  const kept = edits.filter((e) => !inside(e));
+  // Removed elements take the edits inside them along; nested removals fold into the outermost.
+  const topRemoved = outermost([...removed].map((node) => wholeLines(text, node)));
+  const kept = edits.filter((e) => !within(topRemoved, e));
 
   for (const [anchor, children] of anchors) kept.push(insertChildren(text, nl, anchor, [...children.values()]));
   return [...kept, ...topRemoved];
+}
+
+/**
+ * True when the element holds anything but white space and the given child elements: other
+ * elements, comments, processing instructions, CDATA or text. Looked at only for elements
+ * about to be pruned, so the scan need not count content.
+ */
+function hasOtherContent(text: string, node: XmlNode, children: readonly XmlNode[]): boolean {
+  if (node.selfClosing) return false;
+  const skip = [...children].sort((a, b) => a.start - b.start);
+  let i = node.startTagEnd;
+  let k = 0;
+  while (i < node.endTagStart) {
+    const child = skip[k];
+    if (child && i === child.start) {
+      i = child.end;
+      k++;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return true;
+    i++;
+  }
+  return false;
+}
+
+/** The ranges not inside another one, sorted by start. Ranges are nested or disjoint, never crossing. */
+function outermost(ranges: readonly Edit[]): Edit[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Edit[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (!last || r.start >= last.end) out.push(r);
+  }
+  return out;
+}
+
+/** True when the edit lies inside one of `ranges` (sorted, disjoint): the last range starting at or before it holds it. */
+function within(ranges: readonly Edit[], e: Edit): boolean {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid]!.start <= e.start) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found >= 0 && e.end <= ranges[found]!.end;
 }
 
 /** The element's span, widened to its whole line(s) when nothing else stands on them. */

@@ -1,5 +1,7 @@
 import type { XmlAttr } from './nodes.js';
 
+const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+
 /**
  * Finds the source spans of the attributes of a start tag that the XML parser has already
  * accepted as well-formed, so a plain scan is exact here. `decoded` holds the parser's values.
@@ -7,7 +9,6 @@ import type { XmlAttr } from './nodes.js';
 export function lexAttributes(text: string, nameEnd: number, tagEnd: number, decoded: Readonly<Record<string, string>>): XmlAttr[] {
   const attrs: XmlAttr[] = [];
   let i = nameEnd;
-  const isBlank = (c: string | undefined) => c === ' ' || c === '\t' || c === '\r' || c === '\n';
   for (;;) {
     while (i < tagEnd && isBlank(text[i])) i++;
     const c = text[i];

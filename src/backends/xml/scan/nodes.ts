@@ -33,8 +33,12 @@ export interface XmlNode {
   readonly parentStart: number;
   /** Offset of the first child element's `<` (any name), or -1. */
   firstChildStart: number;
-  /** Child elements of any name, comments, processing instructions, CDATA and non-blank text. */
-  contentCount: number;
+}
+
+/** A site as listed: its name (unescaped) and id. */
+export interface SiteEntry {
+  readonly name: string;
+  readonly id: number | null;
 }
 
 export interface XmlSite {
@@ -48,7 +52,10 @@ export interface XmlSite {
 export interface XmlIndex {
   /** The document text without a byte-order mark. */
   readonly text: string;
+  /** The sites with nodes built: every site, or those a scan's filter named, in file order. */
   readonly sites: readonly XmlSite[];
+  /** Every site in the file, in file order, whether its nodes were built or not. */
+  readonly allSites: readonly SiteEntry[];
   readonly siteDefaults: XmlNode | null;
   /** The `<sites>` element, or null when the document has none. */
   readonly sitesNode: XmlNode | null;

@@ -1,0 +1,123 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { XmlBackend } from '../../src/backends/xml/index.js';
+import { DocumentCache, sameOnDisk } from '../../src/backends/xml/cache.js';
+import { editedBytes } from '../../src/backends/xml/edit/bytes.js';
+import { planEdits } from '../../src/backends/xml/edit/plan.js';
+import { decodeFile, encodeFile } from '../../src/backends/xml/file/read.js';
+import { pathTrie, scan } from '../../src/backends/xml/scan/scan.js';
+import { applyEdits } from '../../src/changes/edits.js';
+import { elementPaths } from '../../src/schema/index.js';
+import { generateConfig } from '../../bench/generate.js';
+import { change } from '../support/changes.js';
+import { expectError } from '../support/expect.js';
+import { FIXTURE, copyFixture, mtimeOf, readBytes, writeTemp } from '../support/fixture.js';
+
+const trie = pathTrie(elementPaths.map((e) => e.path));
+const PARTNER = { name: 'Partner Exchange', id: 3 };
+
+describe('offline backend at scale', () => {
+  describe('scan with a site filter', () => {
+    it('builds nodes only for the sites named, lists every site, and finds the same spans as a full scan', () => {
+      const text = readFileSync(FIXTURE, 'utf8');
+      const full = scan(text, trie);
+      const one = scan(text, trie, { siteFilter: { names: new Set(['PARTNER EXCHANGE']), ids: new Set([7]) } });
+      assert.deepEqual(one.sites.map((s) => s.name), ['Partner Exchange', 'O\'Brien & Sons "Archive"']);
+      assert.deepEqual(one.allSites, full.sites.map((s) => ({ name: s.name, id: s.id })));
+      assert.deepEqual(one.sites[0], full.sites.find((s) => s.id === 3));
+      assert.deepEqual(one.siteDefaults, full.siteDefaults);
+    });
+
+    it('an unknown site still gets SITE_NOT_FOUND with the sites the file has', async () => {
+      const b = new XmlBackend({ path: FIXTURE });
+      await expectError(b.read({ elements: elementPaths, sites: [{ name: 'nope' }] }), 'SITE_NOT_FOUND', /Sites in the file: "Default Web Site" \(id 1\)/);
+    });
+  });
+
+  describe('edits applied to bytes', () => {
+    it('gives the same bytes as applying the edits to the text and encoding it, with a BOM and non-ASCII text', () => {
+      const text = readFileSync(FIXTURE, 'utf8').replace('Public Drop', 'Öffentliche Ablage ✓').replace('<!--', '<!-- 日本語 𝄞');
+      const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+      const file = decodeFile('x.config', bytes);
+      const index = scan(file.text, trie);
+      const site = { name: 'Öffentliche Ablage ✓', id: 2 };
+      const edits = planEdits(index, [
+        change(site, 'clientCertificatePolicy', 'CertRequire'),
+        change(PARTNER, 'validationFlags', null),
+        change(PARTNER, 'serverCertHash', 'ABCDEF0123456789ABCDEF0123456789ABCDEF01'),
+        change(null, 'serverCertStoreName', 'Zertifikate ü'),
+      ]);
+      assert.ok(edits.length >= 4);
+      const expected = encodeFile(file, applyEdits(file.text, edits));
+      assert.ok(editedBytes(file, edits)!.equals(expected));
+    });
+
+    it('returns null when nothing changes', () => {
+      const file = decodeFile('x.config', readFileSync(FIXTURE));
+      assert.equal(editedBytes(file, []), null);
+      assert.equal(editedBytes(file, [{ start: 10, end: 12, text: file.text.slice(10, 12) }]), null);
+    });
+  });
+
+  describe('a commit reuses the read', () => {
+    it('keeps the scanned document while the file is unchanged, and scans again when it changed', () => {
+      const path = copyFixture();
+      const cache = new DocumentCache();
+      const read = cache.read(path, { elements: elementPaths, sites: [{ name: PARTNER.name }] });
+      const changes = { version: read.version, changes: [change(PARTNER, 'ssl128', true)] };
+      assert.equal(cache.forChanges(path, changes), read);
+      // A change naming a site the read did not build: scanned again, fully.
+      const other = cache.forChanges(path, { version: read.version, changes: [change({ name: 'Public Drop', id: 2 }, 'ssl128', true)] });
+      assert.notEqual(other, read);
+      assert.equal(other.index.sites.length, other.index.allSites.length);
+    });
+
+    it('a same-size change on disk between read and commit is a CONFLICT, and nothing is written', async () => {
+      const path = copyFixture();
+      const b = new XmlBackend({ path, backup: false });
+      const snap = await b.read({ elements: elementPaths, sites: [{ name: PARTNER.name }] });
+      const tampered = readFileSync(path, 'utf8').replace('CertAllow', 'CertAlloW');
+      writeFileSync(path, tampered);
+      const file = decodeFile(path, readBytes(path));
+      assert.equal(sameOnDisk({ ...file, bytes: Buffer.from(tampered.replace('CertAlloW', 'CertAllow')) }), false);
+      const before = mtimeOf(path);
+      await expectError(b.commit({ version: snap.version, changes: [change(PARTNER, 'ssl128', true)] }), 'CONFLICT');
+      assert.equal(readFileSync(path, 'utf8'), tampered);
+      assert.equal(mtimeOf(path), before);
+    });
+
+    it('read then commit on the same backend writes exactly what a fresh backend writes', async () => {
+      const a = copyFixture();
+      const b = copyFixture();
+      const changes = [change(PARTNER, 'clientCertificatePolicy', 'CertRequire'), change(PARTNER, 'revocationUrlRetrievalTimeout', null)];
+      const kept = new XmlBackend({ path: a, backup: false });
+      const snap = await kept.read({ elements: elementPaths, sites: [{ name: PARTNER.name }] });
+      await kept.commit({ version: snap.version, changes });
+      const fresh = new XmlBackend({ path: b, backup: false });
+      const version = (await fresh.read({ elements: elementPaths, allSites: true })).version;
+      await new XmlBackend({ path: b, backup: false }).commit({ version, changes });
+      assert.ok(readBytes(a).equals(readBytes(b)));
+    });
+  });
+
+  describe('one change set over thousands of sites', () => {
+    it('sets and then resets a setting on every FTP site: each site changes once, pruning leaves the file as it was', async () => {
+      const g = generateConfig({ sites: 2000, seed: 7 });
+      const path = writeTemp(g.text);
+      const b = new XmlBackend({ path, backup: false });
+      const snap = await b.read({ elements: elementPaths, allSites: true });
+      const ftp = snap.sites.filter((s) => s.protocols.includes('ftp'));
+      assert.equal(ftp.length, g.ftpSites);
+      const set = ftp.map((s) => change({ name: s.name, id: s.id }, 'ssl128', true));
+      const r = await b.commit({ version: snap.version, changes: set });
+      assert.equal(r.written, true);
+      const after = readFileSync(path, 'utf8');
+      assert.equal(after.split('ssl128="true"').length - 1, g.ftpSites);
+      const reset = ftp.map((s) => change({ name: s.name, id: s.id }, 'ssl128', null));
+      await b.commit({ version: r.version, changes: reset });
+      // Elements created for the setting are pruned again; an <ftpServer /> that was opened for them stays open.
+      const reopened = /<ftpServer serverAutoStart="true">\r\n {16}<\/ftpServer>/g;
+      assert.equal(readFileSync(path, 'utf8').replace(reopened, '<ftpServer serverAutoStart="true" />'), g.text);
+    });
+  });
+});
