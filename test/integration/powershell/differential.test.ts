@@ -114,7 +114,7 @@ describe('PowerShell backend and offline backend write the same bytes', function
           ...sets.map((set) => set.map(({ site, setting, pick }) => change(site, setting, POOL[setting]![pick % POOL[setting]!.length])))
         );
       }),
-      { numRuns: 40 },
+      { numRuns: 40, ...(process.env["IIS_FTPS_FC_SEED"] ? { seed: Number(process.env["IIS_FTPS_FC_SEED"]) } : {}) },
     );
   });
 });
