@@ -35,6 +35,7 @@ export function progressBar(write: (text: string) => void, options: { now?: () =
     },
     end() {
       if (shown) write('\r\x1b[K');
+      shown = false;
     },
   };
 }

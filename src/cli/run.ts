@@ -177,62 +177,71 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
     io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatChanges(report, conn.config));
   };
 
-  switch (command) {
-    case 'get': {
-      const selection = targetOf(values, command)!;
-      if (!isBulkSelection(selection)) {
-        const report = await getFtpsSetting({ ...conn, ...(selection as Target) });
-        io.stdout(json ? `${JSON.stringify(settingsJson(report.settings), null, 2)}\n` : formatSettings(report));
+  // The bar is cleared however the command ends, so an error message never shares its line.
+  try {
+    return await dispatch();
+  } finally {
+    progress?.end();
+  }
+
+  async function dispatch(): Promise<number> {
+    switch (command) {
+      case 'get': {
+        const selection = targetOf(values, command)!;
+        if (!isBulkSelection(selection)) {
+          const report = await getFtpsSetting({ ...conn, ...(selection as Target) });
+          io.stdout(json ? `${JSON.stringify(settingsJson(report.settings), null, 2)}\n` : formatSettings(report));
+          return 0;
+        }
+        const reports = await getFtpsSettings({ ...conn, ...selection, onProgress });
+        progress?.end();
+        io.stdout(json ? `${JSON.stringify(settingsListJson(reports), null, 2)}\n` : reports.map(formatSettings).join('\n'));
         return 0;
       }
-      const reports = await getFtpsSettings({ ...conn, ...selection, onProgress });
-      progress?.end();
-      io.stdout(json ? `${JSON.stringify(settingsListJson(reports), null, 2)}\n` : reports.map(formatSettings).join('\n'));
-      return 0;
-    }
-    case 'set': {
-      const target = targetOf(values, command)!;
-      const requested = Object.fromEntries(settings.filter((s) => values[s.option] !== undefined).map((s) => [s.name, values[s.option]]));
-      if (Object.keys(requested).length === 0) {
-        throw usage(`Name at least one setting, e.g. --client-certificate-policy CertRequire. Settings: ${settings.map((s) => `--${s.option}`).join(', ')}`, command);
-      }
-      const v = validateSettings(requested);
-      if (!v.ok) throw v.error;
-      printChanges(await retryOnConflict(retries, () => setFtpsSetting({ ...conn, ...target, settings: requested, whatIf, onProgress })));
-      return 0;
-    }
-    case 'reset': {
-      const target = targetOf(values, command)!;
-      const names = values['setting'] as string[] | undefined;
-      printChanges(await retryOnConflict(retries, () => resetFtpsSetting({ ...conn, ...target, ...(names ? { settings: names } : {}), whatIf, onProgress })));
-      return 0;
-    }
-    case 'apply': {
-      const path = values['desired'] as string | undefined;
-      if (path === undefined) throw usage('apply needs --desired FILE.json (or - for standard input)', command);
-      const desired = readDesired(path, io);
-      printChanges(await retryOnConflict(retries, () => applyFtpsState({ ...conn, desired, whatIf })));
-      return 0;
-    }
-    case 'doctor': {
-      const target = targetOf(values, command, true);
-      const report = await testFtpsSetting({ ...conn, ...(target ?? {}), onProgress });
-      progress?.end();
-      io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatTest(report));
-      return report.ok ? 0 : 1;
-    }
-    case 'restore': {
-      if (conn.config === undefined) throw usage('restore works on a configuration file: pass --config FILE', command);
-      const location = { config: conn.config, ...(backup === undefined ? {} : { backup }) };
-      const from = values['from'] as string | undefined;
-      if (from === undefined) {
-        const list = await listFtpsBackups(location);
-        io.stdout(json ? `${JSON.stringify(list, null, 2)}\n` : formatBackups(list));
+      case 'set': {
+        const target = targetOf(values, command)!;
+        const requested = Object.fromEntries(settings.filter((s) => values[s.option] !== undefined).map((s) => [s.name, values[s.option]]));
+        if (Object.keys(requested).length === 0) {
+          throw usage(`Name at least one setting, e.g. --client-certificate-policy CertRequire. Settings: ${settings.map((s) => `--${s.option}`).join(', ')}`, command);
+        }
+        const v = validateSettings(requested);
+        if (!v.ok) throw v.error;
+        printChanges(await retryOnConflict(retries, () => setFtpsSetting({ ...conn, ...target, settings: requested, whatIf, onProgress })));
         return 0;
       }
-      const result = await restoreFtpsBackup({ ...location, from });
-      io.stdout(json ? `${JSON.stringify(result, null, 2)}\n` : formatRestore(result));
-      return 0;
+      case 'reset': {
+        const target = targetOf(values, command)!;
+        const names = values['setting'] as string[] | undefined;
+        printChanges(await retryOnConflict(retries, () => resetFtpsSetting({ ...conn, ...target, ...(names ? { settings: names } : {}), whatIf, onProgress })));
+        return 0;
+      }
+      case 'apply': {
+        const path = values['desired'] as string | undefined;
+        if (path === undefined) throw usage('apply needs --desired FILE.json (or - for standard input)', command);
+        const desired = readDesired(path, io);
+        printChanges(await retryOnConflict(retries, () => applyFtpsState({ ...conn, desired, whatIf })));
+        return 0;
+      }
+      case 'doctor': {
+        const target = targetOf(values, command, true);
+        const report = await testFtpsSetting({ ...conn, ...(target ?? {}), onProgress });
+        progress?.end();
+        io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatTest(report));
+        return report.ok ? 0 : 1;
+      }
+      case 'restore': {
+        if (conn.config === undefined) throw usage('restore works on a configuration file: pass --config FILE', command);
+        const location = { config: conn.config, ...(backup === undefined ? {} : { backup }) };
+        const from = values['from'] as string | undefined;
+        if (from === undefined) {
+          const list = await listFtpsBackups(location);
+          io.stdout(json ? `${JSON.stringify(list, null, 2)}\n` : formatBackups(list));
+          return 0;
+        }
+        const result = await restoreFtpsBackup({ ...location, from });
+        io.stdout(json ? `${JSON.stringify(result, null, 2)}\n` : formatRestore(result));
+        return 0;
+      }
     }
   }
 }

@@ -185,3 +185,30 @@ describe('cli', () => {
     });
   });
 });
+
+describe('cli progress bar', () => {
+  it('is cleared before an error is printed, so the message never shares the bar\'s line', async () => {
+    const { generateConfig } = await import('../support/generate.js');
+    const path = join(tempDir(), 'applicationHost.config');
+    writeFileSync(path, generateConfig(1200).text);
+    let err = '';
+    let touched = false;
+    const code = await run(['set', '--config', path, '--all-ftp-sites', '--ssl128', 'true'], {
+      stdout: () => {},
+      stderr: (t) => {
+        err += t;
+        // While the bar is drawn, someone else changes the file: the commit then fails with CONFLICT.
+        if (!touched && t.includes('[')) {
+          touched = true;
+          writeFileSync(path, readText(path).replace('ftp-00001', 'ftp-00001-renamed'));
+        }
+      },
+      stderrIsTTY: true,
+    });
+    assert.equal(code, 1);
+    assert.ok(touched, 'the bar was drawn');
+    const message = err.indexOf('iis-ftps:');
+    assert.ok(message > 0, err);
+    assert.equal(err.slice(message - 4, message), '\r\x1b[K', `the bar is cleared right before the message: ${JSON.stringify(err.slice(Math.max(0, message - 60), message + 20))}`);
+  });
+});
