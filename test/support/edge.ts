@@ -12,6 +12,7 @@ import { edgeJsDir, loadBridge, type EdgeRuntime } from '../../src/backends/edge
 import { plannedRuntime } from '../../src/backends/edge/runtime.js';
 import { REPO } from './fixture.js';
 import { MWA_BUILD_SCRIPT, USE_REAL_IIS } from './powershell.js';
+import { suiteRuntime } from './runtime.js';
 
 export const BUILD_EDGE_SCRIPT = join(REPO, 'scripts', 'build-edge.mjs');
 
@@ -21,8 +22,6 @@ export interface EdgeTestRuntime {
   readonly mwaPath: string | undefined;
 }
 
-let ready: EdgeTestRuntime | undefined;
-let problem: string | undefined;
 
 function output(command: string, args: string[]): string {
   try {
@@ -65,17 +64,4 @@ function prepare(): EdgeTestRuntime {
 }
 
 /** The runtime for an edge suite, from a mocha `before` hook: skips (or with CI=true fails) when it cannot run. */
-export function edgeRuntime(ctx: Mocha.Context): EdgeTestRuntime {
-  if (!ready && !problem) {
-    try {
-      ready = prepare();
-    } catch (e) {
-      problem = (e as Error).message;
-    }
-  }
-  if (ready) return ready;
-  if (process.env['CI'] === 'true') throw new Error(`CI=true and the edge bridge cannot run: ${problem}`);
-  console.log(`      skipped: ${problem}`);
-  ctx.skip();
-  throw new Error('unreachable');
-}
+export const edgeRuntime = suiteRuntime('the edge bridge', prepare);

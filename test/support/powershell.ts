@@ -9,6 +9,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolvePowerShell, type ResolvedPowerShell } from '../../src/backends/powershell/executable.js';
 import { REPO } from './fixture.js';
+import { suiteRuntime } from './runtime.js';
 
 export const MWA_BUILD_SCRIPT = join(REPO, 'test', 'doubles', 'mwa', 'build.sh');
 
@@ -18,8 +19,6 @@ export interface BridgeRuntime {
   readonly mwaPath: string | undefined;
 }
 
-let runtime: BridgeRuntime | undefined;
-let problem: string | undefined;
 
 /** Whether the suites must use the real assembly (Windows with IIS, as in .github/workflows/windows.yml). */
 export const USE_REAL_IIS = process.env['IIS_FTPS_TEST_REAL_IIS'] === '1';
@@ -45,20 +44,7 @@ function findRuntime(): BridgeRuntime {
  * The runtime for a bridge suite, from a mocha `before` hook: skips the suite when pwsh or the
  * .NET SDK is missing, or fails it with CI=true.
  */
-export function bridgeRuntime(ctx: Mocha.Context): BridgeRuntime {
-  if (!runtime && !problem) {
-    try {
-      runtime = findRuntime();
-    } catch (e) {
-      problem = (e as Error).message;
-    }
-  }
-  if (runtime) return runtime;
-  if (process.env['CI'] === 'true') throw new Error(`CI=true and the PowerShell bridge cannot run: ${problem}`);
-  console.log(`      skipped: ${problem}`);
-  ctx.skip();
-  throw new Error('unreachable');
-}
+export const bridgeRuntime = suiteRuntime('the PowerShell bridge', findRuntime);
 
 /** Every process below this Node process, as pid -> command line (Linux /proc). */
 export function descendants(root = process.pid): Map<number, string> {
