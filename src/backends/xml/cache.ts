@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ChangeSet, ReadQuery } from '../backend.js';
 import { type SitesDocument, loadSites } from './document.js';
-import type { LoadedFile } from './file/read.js';
+import { type LoadedFile, fileBytes, piecesOf } from './file/read.js';
 import { type PathTrie, type SiteFilter, pathTrie, trieCovers } from './scan/scan.js';
 import { findSite } from './edit/plan.js';
 
@@ -18,8 +18,9 @@ export function siteFilterOf(query: Pick<ReadQuery, 'sites' | 'allSites'>): Site
 }
 
 /**
- * True when the file on disk still holds exactly `file.bytes`. Compared in chunks, so the check
- * costs a read of the file and no second copy of it in memory, and no hashing.
+ * True when the file on disk still holds exactly the bytes read (`file.bytes`, or its text
+ * encoded again, which gives the same bytes). Compared piece by piece, so the check costs a
+ * read of the file and no second copy of it in memory, and no hashing.
  */
 export function sameOnDisk(file: LoadedFile): boolean {
   let fd: number;
@@ -29,17 +30,41 @@ export function sameOnDisk(file: LoadedFile): boolean {
     return false;
   }
   try {
-    if (fstatSync(fd).size !== file.bytes.length) return false;
-    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, file.bytes.length)));
-    for (let at = 0; at < file.bytes.length; ) {
-      const n = readSync(fd, chunk, 0, Math.min(chunk.length, file.bytes.length - at), at);
-      if (n <= 0 || !chunk.subarray(0, n).equals(file.bytes.subarray(at, at + n))) return false;
-      at += n;
+    const size = file.bytes?.length ?? file.size;
+    if (fstatSync(fd).size !== size) return false;
+    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, size)));
+    let at = 0;
+    for (const piece of piecesOf(fileBytes(file))) {
+      for (let off = 0; off < piece.length; ) {
+        const want = Math.min(chunk.length, piece.length - off);
+        let got = 0;
+        while (got < want) {
+          const n = readSync(fd, chunk, got, want - got, at + got);
+          if (n <= 0) return false;
+          got += n;
+        }
+        if (!chunk.subarray(0, want).equals(piece.subarray(off, off + want))) return false;
+        off += want;
+        at += want;
+      }
     }
-    return true;
+    return at === size;
   } finally {
     closeSync(fd);
   }
+}
+
+/** True when the document's index built every site the changes name (each site looked up once, however many changes it has). */
+function holdsSites(doc: SitesDocument, changes: ChangeSet): boolean {
+  let last: ChangeSet['changes'][number]['site'] = null;
+  for (const c of changes.changes) {
+    if (c.level === 'siteDefaults') continue;
+    if (c.site === null) return false;
+    if (last !== null && c.site.name === last.name && c.site.id === last.id) continue;
+    if (findSite(doc.index, c.site) === undefined) return false;
+    last = c.site;
+  }
+  return true;
 }
 
 /**
@@ -66,14 +91,14 @@ export class DocumentCache {
 
   /** The document to plan a change set on: the kept one when it still applies, else a fresh scan. */
   forChanges(path: string, changes: ChangeSet): SitesDocument {
-    const trie = pathTrie(changes.changes.map((c) => c.path));
+    const trie = pathTrie([...new Set(changes.changes.map((c) => c.path))]);
     const kept = this.#doc;
     if (
       kept &&
       kept.main.path === path &&
       kept.version === changes.version &&
       trieCovers(this.#trie!, trie) &&
-      changes.changes.every((c) => c.level === 'siteDefaults' || (c.site !== null && findSite(kept.index, c.site) !== undefined)) &&
+      holdsSites(kept, changes) &&
       sameOnDisk(kept.main) &&
       (kept.file === kept.main || sameOnDisk(kept.file))
     ) {

@@ -4,9 +4,10 @@ import { IisFtpsError } from '../../errors/errors.js';
 import { type SitesDocument, loadSites } from './document.js';
 import { planEdits, findSite } from './edit/plan.js';
 import type { Edit } from '../../changes/edits.js';
-import { hashBytes } from './file/read.js';
+import { createHash } from 'node:crypto';
+import { type FileBytes, fileBytes, piecesOf } from './file/read.js';
 import { DocumentCache } from './cache.js';
-import { editedBytes } from './edit/bytes.js';
+import { editedContent } from './edit/bytes.js';
 import { type WriteFs, cleanStaleTemps, nodeWriteFs, writeFileAtomic } from './file/write.js';
 import { type LockOptions, withFileLock } from './file/lock.js';
 import { type BackupEntry, type BackupOptions, backupPolicy, keepBackup } from './file/backup.js';
@@ -111,20 +112,27 @@ export class XmlBackend implements Backend {
     const main = this.livePath;
     return withFileLock(main, this.options.lock ?? {}, () => {
       const { doc, edits } = this.plan(changes);
-      const bytes = editedBytes(doc.file, edits);
-      if (!bytes) return { written: false, version: doc.version };
+      const content = editedContent(doc.file, edits);
+      if (!content) return { written: false, version: doc.version };
       this.#documents.forget();
-      this.write(main, doc.file, bytes);
-      const hash = hashBytes(bytes);
+      // The new version's hash is taken from the pieces as they are written.
+      const sha = createHash('sha256');
+      this.write(main, { path: doc.file.path, bytes: fileBytes(doc.file), size: doc.file.size }, function* () {
+        for (const piece of piecesOf(content)) {
+          sha.update(piece);
+          yield piece;
+        }
+      });
+      const hash = sha.digest('hex');
       return { written: true, version: doc.file === doc.main ? hash : `${doc.main.hash}:${hash}` };
     });
   }
 
   /** Replaces a file's bytes (lock held): leftovers of crashed writers go, a backup is kept, then the atomic write. */
-  protected write(main: string, file: { readonly path: string; readonly bytes: Uint8Array | null }, bytes: Uint8Array): BackupEntry | null {
+  protected write(main: string, file: { readonly path: string; readonly bytes: FileBytes | null; readonly size: number }, bytes: FileBytes): BackupEntry | null {
     cleanStaleTemps(dirname(file.path));
     const policy = backupPolicy(main, this.options.backup);
-    const backup = policy.enabled && file.bytes ? keepBackup(main, { path: file.path, bytes: file.bytes }, policy, this.options.writeFs) : null;
+    const backup = policy.enabled && file.bytes ? keepBackup(main, { path: file.path, bytes: file.bytes, size: file.size }, policy, this.options.writeFs) : null;
     writeFileAtomic(file.path, bytes, this.options.writeFs ?? nodeWriteFs);
     return backup;
   }

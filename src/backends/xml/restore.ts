@@ -40,7 +40,7 @@ export function restoreConfigBackup(
   main: string,
   which: string,
   policy: BackupPolicy,
-  write: (file: { readonly path: string; readonly bytes: Uint8Array | null }, bytes: Uint8Array) => BackupEntry | null,
+  write: (file: { readonly path: string; readonly bytes: Uint8Array | null; readonly size: number }, bytes: Uint8Array) => BackupEntry | null,
 ): RestoreResult {
   const entries = listBackups(main, policy);
   const entry = findBackup(entries, which, [...new Set(entries.map((b) => b.file))]);
@@ -48,7 +48,7 @@ export function restoreConfigBackup(
   let copy: ReturnType<typeof readConfigFile>;
   let index: ReturnType<typeof scan>;
   try {
-    copy = readConfigFile(entry.path);
+    copy = readConfigFile(entry.path, { keepBytes: true });
     index = scan(copy.text, new Map(), { file: entry.path, sitesPath: isMain ? SITES_IN_APPHOST : SITES_AS_ROOT });
   } catch (e) {
     if (!(e instanceof IisFtpsError)) throw e;
@@ -58,7 +58,8 @@ export function restoreConfigBackup(
     throw new IisFtpsError('SECTION_NOT_FOUND', `The backup ${entry.path} has no sites section, so it is not a copy of ${entry.file}; nothing was restored`);
   }
   const current = currentBytes(entry.file);
-  if (current && current.equals(copy.bytes)) return { restored: entry, file: entry.file, written: false, backup: null };
-  const backup = write({ path: entry.file, bytes: current }, copy.bytes);
+  const bytes = copy.bytes!;
+  if (current && current.equals(bytes)) return { restored: entry, file: entry.file, written: false, backup: null };
+  const backup = write({ path: entry.file, bytes: current, size: current?.length ?? 0 }, bytes);
   return { restored: entry, file: entry.file, written: true, backup };
 }

@@ -1,38 +1,57 @@
 import type { Edit } from '../../../changes/edits.js';
 import { sortEdits } from '../../../changes/edits.js';
-import type { LoadedFile } from '../file/read.js';
+import { type FileBytes, type LoadedFile, encodePieces, isAscii, piecesOf } from '../file/read.js';
 
 /**
- * The file's new bytes after text edits, built from slices of its original bytes (BOM
- * included) and the edits' UTF-8: no second copy of the text is made. Returns null when the
- * result has the same bytes as the file, so nothing needs writing.
+ * The file's new content after text edits, as pieces: ranges of its original text (encoded
+ * back to exactly the bytes they came from) and the edits' UTF-8, after the BOM the file had.
+ * No second copy of the document is made; the pieces are encoded as they are written. Returns
+ * null when the result has the same bytes as the file, so nothing needs writing.
  */
-export function editedBytes(file: Pick<LoadedFile, 'bytes' | 'bom' | 'text'>, edits: readonly Edit[]): Buffer | null {
-  const { bytes, text } = file;
-  const bom = file.bom ? 3 : 0;
-  // Offsets in the text are UTF-16 units; in an ASCII file they are byte offsets too.
-  const ascii = bytes.length - bom === text.length;
-  let char = 0;
-  let byte = bom;
-  const byteAt = (offset: number): number => {
-    if (ascii) return offset + bom;
-    byte += Buffer.byteLength(text.slice(char, offset), 'utf8');
-    char = offset;
-    return byte;
-  };
-  const parts: Buffer[] = [];
+export function editedContent(file: Pick<LoadedFile, 'bom' | 'text' | 'size'>, edits: readonly Edit[]): FileBytes | null {
+  const { text } = file;
+  const parts: ([number, number] | string)[] = [];
   let cursor = 0;
-  let cursorByte = 0;
+  let length = 0;
+  let changed = false;
   for (const e of sortEdits(edits)) {
     if (e.start < cursor) throw new Error(`internal: overlapping edits at ${e.start}`);
-    const start = byteAt(e.start);
-    const end = byteAt(e.end);
-    parts.push(bytes.subarray(cursorByte, start), Buffer.from(e.text, 'utf8'));
+    if (e.start > cursor) parts.push([cursor, e.start]);
+    if (e.text.length > 0) parts.push(e.text);
+    if (!changed && (e.end - e.start !== e.text.length || !text.startsWith(e.text, e.start))) changed = true;
+    length += e.start - cursor + e.text.length;
     cursor = e.end;
-    cursorByte = end;
   }
-  if (parts.length === 0) return null;
-  parts.push(bytes.subarray(cursorByte));
-  const out = Buffer.concat(parts);
-  return out.equals(bytes) ? null : out;
+  if (cursor < text.length) parts.push([cursor, text.length]);
+  length += text.length - cursor;
+  if (!changed || (length === text.length && sameText(text, parts))) return null;
+  const ascii = isAscii(file);
+  return () => encodePieces(text, ascii, file.bom, parts);
+}
+
+/** True when the parts, put together, are `text` itself (UTF-16 equality is byte equality: the encoding is one to one). */
+function sameText(text: string, parts: readonly ([number, number] | string)[]): boolean {
+  let at = 0;
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      if (!text.startsWith(part, at)) return false;
+      at += part.length;
+    } else {
+      const [start, end] = part;
+      if (start !== at) {
+        for (let i = start; i < end; i += 1 << 16) if (!text.startsWith(text.slice(i, Math.min(end, i + (1 << 16))), at + i - start)) return false;
+      }
+      at += end - start;
+    }
+  }
+  return true;
+}
+
+/** The file's new bytes after text edits as one buffer (see editedContent), or null when nothing changes. */
+export function editedBytes(file: Pick<LoadedFile, 'bom' | 'text' | 'size'>, edits: readonly Edit[]): Buffer | null {
+  const content = editedContent(file, edits);
+  if (content === null) return null;
+  const copies: Buffer[] = [];
+  for (const piece of piecesOf(content)) copies.push(Buffer.from(piece));
+  return Buffer.concat(copies);
 }

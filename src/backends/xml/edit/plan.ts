@@ -63,19 +63,39 @@ export function findSite(index: XmlIndex, ref: { readonly name?: string; readonl
 export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
   const { text } = index;
   const nl = newlineOf(text);
-  const groups = new Map<string, Group>();
+  // Groups by owner, then by path, kept in the order first named; paths are compared by their
+  // joined names (the same array, as change sets usually share them, is joined once).
+  const groupsByOwner = new Map<XmlNode | null, Map<string, Group>>();
+  const groups: Group[] = [];
+  const pathKeys = new Map<readonly string[], string>();
+  // Changes to one site come together: its lookup is reused while the site stays the same.
+  let lastRef: Change['site'] = null;
+  let lastSite: XmlSite | undefined;
 
   for (const change of changes) {
     let owner: XmlNode | null;
     if (change.level === 'siteDefaults') owner = index.siteDefaults;
     else {
-      const site = change.site ? findSite(index, change.site) : undefined;
+      const ref = change.site;
+      let site: XmlSite | undefined;
+      if (ref && lastRef && ref.name === lastRef.name && ref.id === lastRef.id) site = lastSite;
+      else {
+        site = ref ? findSite(index, ref) : undefined;
+        lastRef = ref;
+        lastSite = site;
+      }
       if (!site) throw new IisFtpsError('SITE_NOT_FOUND', `No site named ${JSON.stringify(change.site?.name)} in the file`, { site: change.site?.name ?? '' });
       owner = site.node;
     }
-    const key = `${owner?.start ?? 'new-siteDefaults'}/${change.path.join('/')}`;
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { owner, path: change.path, ops: new Map() }));
+    let pathKey = pathKeys.get(change.path);
+    if (pathKey === undefined) pathKeys.set(change.path, (pathKey = change.path.join('/')));
+    let byPath = groupsByOwner.get(owner);
+    if (!byPath) groupsByOwner.set(owner, (byPath = new Map()));
+    let group = byPath.get(pathKey);
+    if (!group) {
+      byPath.set(pathKey, (group = { owner, path: change.path, ops: new Map() }));
+      groups.push(group);
+    }
     // Re-setting moves nothing: an attribute keeps the position of its first mention.
     group.ops.set(change.attribute, change.value);
   }
@@ -84,11 +104,19 @@ export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
   const anchors = new Map<XmlNode, Map<string, NewElement>>();
   const removed = new Set<XmlNode>();
   const removedChildren = new Map<XmlNode, XmlNode[]>();
-  /** Attribute counts after the change, for nodes whose attributes change. */
+  /** Attribute counts after the change, for nodes whose count changes. */
   const finalAttrCount = new Map<XmlNode, number>();
   const prune: XmlNode[][] = [];
+  // The same value escaped for the same quote is the same text: escaped once per plan.
+  const escaped = new Map<string, string>();
+  const escape = (value: string, quote: '"' | "'"): string => {
+    const key = quote + value;
+    let e = escaped.get(key);
+    if (e === undefined) escaped.set(key, (e = escapeAttribute(value, quote)));
+    return e;
+  };
 
-  const addNew = (under: Map<string, NewElement>, path: readonly string[], attrs: Map<string, string>) => {
+  const addNew = (under: Map<string, NewElement>, path: readonly string[], ops: AttributeOps) => {
     let level = under;
     let el: NewElement | undefined;
     for (const name of path) {
@@ -96,18 +124,22 @@ export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
       if (!el) level.set(name, (el = { name, attrs: new Map(), children: new Map() }));
       level = el.children;
     }
-    for (const [k, v] of attrs) el!.attrs.set(k, v);
+    for (const [k, v] of ops) if (v !== null) el!.attrs.set(k, v);
+  };
+  const hasSets = (ops: AttributeOps): boolean => {
+    for (const v of ops.values()) if (v !== null) return true;
+    return false;
   };
 
-  for (const group of groups.values()) {
-    const sets = new Map([...group.ops].filter((e): e is [string, string] => e[1] !== null));
+  for (const group of groups) {
+    const { ops } = group;
     if (!group.owner) {
       // No <siteDefaults> yet: create it under <sites>.
-      if (sets.size === 0) continue;
+      if (!hasSets(ops)) continue;
       if (!index.sitesNode) throw new IisFtpsError('SECTION_NOT_FOUND', 'The file has no <sites> section under <system.applicationHost>');
       let under = anchors.get(index.sitesNode);
       if (!under) anchors.set(index.sitesNode, (under = new Map()));
-      addNew(under, ['siteDefaults', ...group.path], sets);
+      addNew(under, ['siteDefaults', ...group.path], ops);
       continue;
     }
     const chain: XmlNode[] = [group.owner];
@@ -117,37 +149,42 @@ export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
       chain.push(next);
     }
     if (chain.length <= group.path.length) {
-      if (sets.size === 0) continue;
+      if (!hasSets(ops)) continue;
       const anchor = chain[chain.length - 1]!;
       let under = anchors.get(anchor);
       if (!under) anchors.set(anchor, (under = new Map()));
-      addNew(under, group.path.slice(chain.length - 1), sets);
+      addNew(under, group.path.slice(chain.length - 1), ops);
       continue;
     }
     const node = chain[chain.length - 1]!;
-    let count = node.attrs.length;
+    const attrs = node.attrs;
+    let count = attrs.length;
     let removedAny = false;
-    node.attrs.forEach((a, i) => {
-      if (!group.ops.has(a.name)) return;
-      const value = group.ops.get(a.name)!;
+    for (let i = 0; i < attrs.length; i++) {
+      const a = attrs[i]!;
+      const value = ops.get(a.name);
+      if (value === undefined) continue;
       if (value === null) {
-        const prev = node.attrs[i - 1];
+        const prev = attrs[i - 1];
         edits.push({ start: prev ? prev.valueEnd + 1 : node.nameEnd, end: a.valueEnd + 1, text: '' });
         count--;
         removedAny = true;
       } else if (value !== a.value) {
-        edits.push({ start: a.valueStart, end: a.valueEnd, text: escapeAttribute(value, a.quote) });
+        edits.push({ start: a.valueStart, end: a.valueEnd, text: escape(value, a.quote) });
       }
-    });
-    const existing = new Set(node.attrs.map((a) => a.name));
-    const added = [...sets].filter(([k]) => !existing.has(k));
-    if (added.length > 0) {
-      const last = node.attrs[node.attrs.length - 1];
-      const at = last ? last.valueEnd + 1 : node.nameEnd;
-      edits.push({ start: at, end: at, text: added.map(([k, v]) => ` ${k}="${escapeAttribute(v, '"')}"`).join('') });
-      count += added.length;
     }
-    finalAttrCount.set(node, count);
+    let added = '';
+    for (const [k, v] of ops) {
+      if (v === null || attrs.some((a) => a.name === k)) continue;
+      added += ` ${k}="${escape(v, '"')}"`;
+      count++;
+    }
+    if (added !== '') {
+      const last = attrs[attrs.length - 1];
+      const at = last ? last.valueEnd + 1 : node.nameEnd;
+      edits.push({ start: at, end: at, text: added });
+    }
+    if (count !== attrs.length) finalAttrCount.set(node, count);
     // Only a removal empties an element; one that was empty before is left as the user wrote it.
     if (count === 0 && removedAny) prune.push(chain);
   }
@@ -166,11 +203,12 @@ export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
   }
 
   // Removed elements take the edits inside them along; nested removals fold into the outermost.
-  const topRemoved = outermost([...removed].map((node) => wholeLines(text, node)));
-  const kept = edits.filter((e) => !within(topRemoved, e));
+  const topRemoved = removed.size === 0 ? [] : outermost([...removed].map((node) => wholeLines(text, node)));
+  const kept = topRemoved.length === 0 ? edits : edits.filter((e) => !within(topRemoved, e));
 
   for (const [anchor, children] of anchors) kept.push(insertChildren(text, nl, anchor, [...children.values()]));
-  return [...kept, ...topRemoved];
+  for (const r of topRemoved) kept.push(r);
+  return kept;
 }
 
 /**

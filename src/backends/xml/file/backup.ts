@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { type WriteFs, cleanStaleTemps, describeFsError, nodeWriteFs, writeFileAtomic } from './write.js';
+import type { FileBytes } from './read.js';
 
 /**
  * Copies of a configuration file kept before each write, in the spirit of IIS's configuration
@@ -99,7 +100,7 @@ export function listBackups(configPath: string, policy: BackupPolicy): BackupEnt
  * removes the oldest copies of that file beyond `keep`. Called with the file's lock held. A
  * copy that cannot be written stops the commit: FILE_WRITE, nothing written.
  */
-export function keepBackup(configPath: string, file: { readonly path: string; readonly bytes: Uint8Array }, policy: BackupPolicy, io: WriteFs = nodeWriteFs, now = new Date()): BackupEntry {
+export function keepBackup(configPath: string, file: { readonly path: string; readonly bytes: FileBytes; readonly size: number }, policy: BackupPolicy, io: WriteFs = nodeWriteFs, now = new Date()): BackupEntry {
   const rel = relative(dirname(resolve(configPath)), resolve(file.path)).split(sep).join('/');
   const fail = (e: unknown): never => {
     const why = e instanceof IisFtpsError ? e.message.replace(/^Could not write [^:]*: /, '').replace(/\. The file is unchanged$/, '') : describeFsError(e);
@@ -125,7 +126,7 @@ export function keepBackup(configPath: string, file: { readonly path: string; re
   } catch (e) {
     fail(e);
   }
-  const entry: BackupEntry = { name, path, file: resolve(file.path), time: now.toISOString(), counter, size: file.bytes.length };
+  const entry: BackupEntry = { name, path, file: resolve(file.path), time: now.toISOString(), counter, size: file.size };
   const mine = [...existing.filter((b) => b.file === entry.file), entry];
   for (const old of mine.slice(0, Math.max(0, mine.length - policy.keep))) {
     try {

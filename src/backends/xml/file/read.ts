@@ -5,14 +5,22 @@ import { positionAt } from '../../../errors/position.js';
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-/** A configuration file as read: its bytes, whether it had a BOM, and its text without the BOM. */
+/**
+ * A configuration file as read: whether it had a BOM, its text without the BOM, its size and
+ * hash. Only one full copy of the document stays in memory, the text: the file is strict UTF-8,
+ * so encoding the text again (`textBytes`) gives back exactly the bytes that were read. The
+ * bytes themselves are kept only when asked for (`keepBytes`), or when a caller supplies them.
+ */
 export interface LoadedFile {
   readonly path: string;
-  readonly bytes: Buffer;
   readonly bom: boolean;
   readonly text: string;
+  /** The file's size in bytes (BOM included). */
+  readonly size: number;
   /** SHA-256 of the bytes: the version a commit must still find on disk. */
   readonly hash: string;
+  /** The bytes as read, when kept. */
+  readonly bytes?: Buffer;
 }
 
 export const hashBytes = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -30,7 +38,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 }
 
 /** Decodes a file's bytes: UTF-8 only, BOM kept aside, NUL and invalid sequences refused with a position. */
-export function decodeFile(path: string, bytes: Buffer): LoadedFile {
+export function decodeFile(path: string, bytes: Buffer, options: { readonly keepBytes?: boolean } = {}): LoadedFile {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new IisFtpsError('XML_ENCODING', `${path} is UTF-16; only UTF-8 is read (IIS writes UTF-8). Save it as UTF-8 and try again`);
   }
@@ -50,7 +58,8 @@ export function decodeFile(path: string, bytes: Buffer): LoadedFile {
     const position = positionAt(text, nul, path);
     throw new IisFtpsError('XML_MALFORMED', `${path} contains a NUL character (line ${position.line}, column ${position.column}); it is not an XML text file`, { position });
   }
-  return { path, bytes, bom, text, hash: hashBytes(bytes) };
+  const file = { path, bom, text, size: bytes.length, hash: hashBytes(bytes) };
+  return options.keepBytes ? { ...file, bytes } : file;
 }
 
 /**
@@ -70,7 +79,7 @@ export function refuseIrregular(path: string, st?: Stats): void {
 }
 
 /** Reads a configuration file, with errors that say what is wrong and what to do. */
-export function readConfigFile(path: string): LoadedFile {
+export function readConfigFile(path: string, options: { readonly keepBytes?: boolean } = {}): LoadedFile {
   let bytes: Buffer;
   try {
     refuseIrregular(path, statSync(path));
@@ -86,11 +95,60 @@ export function readConfigFile(path: string): LoadedFile {
       : `cannot be read (${code ?? String(e)})`;
     throw new IisFtpsError('FILE_READ', `${path} ${why}`, {}, { cause: e });
   }
-  return decodeFile(path, bytes);
+  return decodeFile(path, bytes, options);
 }
 
 /** The bytes to write for new text, with the BOM the file had. */
 export function encodeFile(file: Pick<LoadedFile, 'bom'>, text: string): Buffer {
   const body = Buffer.from(text, 'utf8');
   return file.bom ? Buffer.concat([UTF8_BOM, body]) : body;
+}
+
+/**
+ * A file's content written or compared piece by piece, never as one buffer: either bytes, or a
+ * function giving the pieces in order. A piece is valid only until the next one is asked for
+ * (pieces share one scratch buffer), so a reader uses each at once.
+ */
+export type FileBytes = Uint8Array | (() => Iterable<Uint8Array>);
+
+/** The pieces of a content, in order. */
+export function* piecesOf(content: FileBytes): Iterable<Uint8Array> {
+  if (content instanceof Uint8Array) yield content;
+  else yield* content();
+}
+
+/** Characters encoded per piece: bounded, so that no piece needs a large buffer. */
+const PIECE_CHARS = 1 << 16;
+
+/**
+ * The UTF-8 bytes of `parts` (ranges of `text`, or strings of their own) as pieces, after a BOM
+ * when `bom`. Ranges are cut between characters, never inside a surrogate pair. With `ascii`
+ * (the text has only ASCII characters) ranges of the text are copied byte for byte.
+ */
+export function* encodePieces(text: string, ascii: boolean, bom: boolean, parts: Iterable<readonly [number, number] | string>): Iterable<Uint8Array> {
+  if (bom) yield UTF8_BOM;
+  const scratch = Buffer.allocUnsafe(PIECE_CHARS * 3);
+  for (const part of parts) {
+    const source = typeof part === 'string' ? part : text;
+    let at = typeof part === 'string' ? 0 : part[0];
+    const end = typeof part === 'string' ? part.length : part[1];
+    const enc = ascii && typeof part !== 'string' ? 'latin1' : 'utf8';
+    while (at < end) {
+      let to = Math.min(end, at + PIECE_CHARS);
+      const last = source.charCodeAt(to - 1);
+      if (to < end && last >= 0xd800 && last <= 0xdbff) to--;
+      const n = scratch.write(source.slice(at, to), 0, enc);
+      yield scratch.subarray(0, n);
+      at = to;
+    }
+  }
+}
+
+/** True when every character of the file is ASCII: its text offsets are then its byte offsets (past the BOM). */
+export const isAscii = (file: Pick<LoadedFile, 'bom' | 'text' | 'size'>): boolean => file.size - (file.bom ? 3 : 0) === file.text.length;
+
+/** The file's bytes as read: kept ones, or its text encoded again (the same bytes, since the file is strict UTF-8). */
+export function fileBytes(file: Pick<LoadedFile, 'bom' | 'text' | 'size' | 'bytes'>): FileBytes {
+  if (file.bytes) return file.bytes;
+  return () => encodePieces(file.text, isAscii(file), file.bom, [[0, file.text.length]]);
 }

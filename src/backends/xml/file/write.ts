@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { IisFtpsError } from '../../../errors/errors.js';
+import { type FileBytes, piecesOf } from './read.js';
 
 /** The prefix of temporary files, so a later run can recognise (and clean) its own leftovers. */
 export const TEMP_PREFIX = '.iis-ftps-';
@@ -78,16 +79,18 @@ export function describeFsError(e: unknown): string {
 /**
  * Writes a file atomically: the bytes go to a temporary file beside it, which is flushed and
  * renamed over the original (keeping its mode). On any error the temporary file is removed and
- * the original is untouched.
+ * the original is untouched. Content given as pieces is written piece by piece.
  */
-export function writeFileAtomic(path: string, bytes: Uint8Array, io: WriteFs = nodeWriteFs): void {
+export function writeFileAtomic(path: string, bytes: FileBytes, io: WriteFs = nodeWriteFs): void {
   const temp = tempPathFor(path);
   const mode = io.mode(path) ?? 0o644;
   let fd: number | undefined;
   try {
     fd = io.open(temp, 'wx', mode);
-    let off = 0;
-    while (off < bytes.length) off += io.write(fd, bytes, off, bytes.length - off);
+    for (const piece of piecesOf(bytes)) {
+      let off = 0;
+      while (off < piece.length) off += io.write(fd, piece, off, piece.length - off);
+    }
     io.fsync(fd);
     io.close(fd);
     fd = undefined;
