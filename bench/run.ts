@@ -27,6 +27,7 @@ const OPS = [
   { op: 'set', label: 'set one site (2 settings)', expect: 'written' },
   { op: 'noop', label: 'set one site, already so (no-op)', expect: 'nothing written' },
   { op: 'bulk', label: 'set all FTP sites (2 settings)', expect: 'written' },
+  { op: 'bulk-no-backup', label: 'set all FTP sites, no backup (reference only)', expect: 'written' },
   { op: 'fast-xml-parser', label: 'naive round trip: fast-xml-parser', expect: 'formatting lost' },
   { op: 'xmldom', label: 'naive round trip: @xmldom/xmldom', expect: 'formatting lost' },
 ] as const;

@@ -35,6 +35,8 @@ const OPERATIONS = {
   set: { load: () => import('../dist/api/cmdlets.js'), run: (m) => m.setFtpsSetting({ backend: 'xml', config: file, site, settings: SET_VALUES }) },
   noop: { load: () => import('../dist/api/cmdlets.js'), run: (m) => m.setFtpsSetting({ backend: 'xml', config: file, site, settings: SET_VALUES }) },
   bulk: { load: () => import('../dist/api/cmdlets.js'), run: (m) => m.setFtpsSetting({ backend: 'xml', config: file, allFtpSites: true, settings: SET_VALUES }) },
+  /** The same without the backup copy, for reference (the floor writes one file, a commit two); targets are judged on `bulk`. */
+  'bulk-no-backup': { load: () => import('../dist/api/cmdlets.js'), run: (m) => m.setFtpsSetting({ backend: 'xml', config: file, allFtpSites: true, settings: SET_VALUES, backup: false }) },
   /** A naive round trip with fast-xml-parser: parse to objects (order and comments kept), build, write. */
   'fast-xml-parser': {
     load: () => import('fast-xml-parser'),

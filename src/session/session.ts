@@ -54,6 +54,8 @@ export interface SessionOptions {
 const keyOf = (level: 'site' | 'siteDefaults', name: string | null): string => (level === 'siteDefaults' ? 'siteDefaults' : `site:${name!.toUpperCase()}`);
 
 interface Level {
+  /** The level's key in the session's maps (keyOf). */
+  readonly key: string;
   readonly identity: SiteIdentity;
   readonly raw: RawElements;
 }
@@ -64,7 +66,11 @@ function decodeRaw(def: SettingDef, raw: RawValue): { value: unknown } | { probl
   return r.ok ? { value: r.value } : { problem: `stored value is invalid: ${r.refusal.reason}` };
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** Equal canonical values: text and booleans compare as they are, lists (flags) by their JSON. */
+const same = (a: unknown, b: unknown): boolean => {
+  const simple = (v: unknown): boolean => typeof v === 'string' || typeof v === 'boolean';
+  return simple(a) && simple(b) ? a === b : JSON.stringify(a) === JSON.stringify(b);
+};
 
 /**
  * A unit of work on one backend, in the manner of ServerManager: load, stage any number of
@@ -95,10 +101,11 @@ export class FtpsSession {
   }
 
   #index(snapshot: RawSnapshot): void {
-    this.#levels.set('siteDefaults', { identity: { level: 'siteDefaults', name: null, id: null, protocols: [] }, raw: snapshot.siteDefaults });
+    this.#levels.set('siteDefaults', { key: 'siteDefaults', identity: { level: 'siteDefaults', name: null, id: null, protocols: [] }, raw: snapshot.siteDefaults });
     for (const s of snapshot.sites) {
-      const level: Level = { identity: { level: 'site', name: s.name, id: s.id, protocols: s.protocols }, raw: s.elements };
-      this.#levels.set(keyOf('site', s.name), level);
+      const key = keyOf('site', s.name);
+      const level: Level = { key, identity: { level: 'site', name: s.name, id: s.id, protocols: s.protocols }, raw: s.elements };
+      this.#levels.set(key, level);
       if (s.id !== null && !this.#byId.has(s.id)) this.#byId.set(s.id, level);
     }
   }
@@ -142,14 +149,13 @@ export class FtpsSession {
   }
 
   #effective(level: Level, def: SettingDef): EffectiveValue {
-    const chain: [string, Level, Source][] = [];
-    if (level.identity.level === 'site') chain.push([keyOf('site', level.identity.name), level, 'site']);
-    chain.push(['siteDefaults', this.#levels.get('siteDefaults')!, 'siteDefaults']);
-    for (const [key, l, source] of chain) {
-      const v = this.#valueAt(key, l, def);
-      if (v === undefined) continue;
-      return 'value' in v ? { value: v.value, source } : { value: null, source, problem: v.problem };
+    // The site's own value, else siteDefaults', else the schema's default.
+    if (level.identity.level === 'site') {
+      const v = this.#valueAt(level.key, level, def);
+      if (v !== undefined) return 'value' in v ? { value: v.value, source: 'site' } : { value: null, source: 'site', problem: v.problem };
     }
+    const v = this.#valueAt('siteDefaults', this.#levels.get('siteDefaults')!, def);
+    if (v !== undefined) return 'value' in v ? { value: v.value, source: 'siteDefaults' } : { value: null, source: 'siteDefaults', problem: v.problem };
     return { value: def.def.default, source: 'default' };
   }
 
@@ -169,7 +175,7 @@ export class FtpsSession {
   }
 
   #stageAt(level: Level, values: ValidatedSettings): void {
-    const key = keyOf(level.identity.level, level.identity.name);
+    const key = level.key;
     let staged = this.#staged.get(key);
     if (!staged) this.#staged.set(key, (staged = new Map()));
     for (const [def, value] of values) {

@@ -11,8 +11,27 @@ interface NewElement {
   readonly children: Map<string, NewElement>;
 }
 
-/** The wanted end state of one element's attributes: name -> text, or null to remove. */
-type AttributeOps = Map<string, string | null>;
+/**
+ * The wanted end state of one element's attributes: name -> text, or null to remove, in the
+ * order first named. A list, not a map: an element has a handful of attributes, and a bulk
+ * change has tens of thousands of elements.
+ */
+type AttributeOps = [string, string | null][];
+
+function setOp(ops: AttributeOps, name: string, value: string | null): void {
+  for (const op of ops) {
+    if (op[0] === name) {
+      op[1] = value;
+      return;
+    }
+  }
+  ops.push([name, value]);
+}
+
+function opOf(ops: AttributeOps, name: string): string | null | undefined {
+  for (const op of ops) if (op[0] === name) return op[1];
+  return undefined;
+}
 
 interface Group {
   readonly owner: XmlNode | null;
@@ -65,7 +84,7 @@ export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
   const nl = newlineOf(text);
   // Groups by owner, then by path, kept in the order first named; paths are compared by their
   // joined names (the same array, as change sets usually share them, is joined once).
-  const groupsByOwner = new Map<XmlNode | null, Map<string, Group>>();
+  const groupsByOwner = new Map<XmlNode | null, (Group & { readonly pathKey: string })[]>();
   const groups: Group[] = [];
   const pathKeys = new Map<readonly string[], string>();
   // Changes to one site come together: its lookup is reused while the site stays the same.
@@ -90,14 +109,14 @@ export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
     let pathKey = pathKeys.get(change.path);
     if (pathKey === undefined) pathKeys.set(change.path, (pathKey = change.path.join('/')));
     let byPath = groupsByOwner.get(owner);
-    if (!byPath) groupsByOwner.set(owner, (byPath = new Map()));
-    let group = byPath.get(pathKey);
+    if (!byPath) groupsByOwner.set(owner, (byPath = []));
+    let group = byPath.find((g) => g.pathKey === pathKey);
     if (!group) {
-      byPath.set(pathKey, (group = { owner, path: change.path, ops: new Map() }));
+      byPath.push((group = { owner, path: change.path, pathKey, ops: [] }));
       groups.push(group);
     }
     // Re-setting moves nothing: an attribute keeps the position of its first mention.
-    group.ops.set(change.attribute, change.value);
+    setOp(group.ops, change.attribute, change.value);
   }
 
   const edits: Edit[] = [];
@@ -126,10 +145,7 @@ export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
     }
     for (const [k, v] of ops) if (v !== null) el!.attrs.set(k, v);
   };
-  const hasSets = (ops: AttributeOps): boolean => {
-    for (const v of ops.values()) if (v !== null) return true;
-    return false;
-  };
+  const hasSets = (ops: AttributeOps): boolean => ops.some((op) => op[1] !== null);
 
   for (const group of groups) {
     const { ops } = group;
@@ -162,7 +178,7 @@ export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
     let removedAny = false;
     for (let i = 0; i < attrs.length; i++) {
       const a = attrs[i]!;
-      const value = ops.get(a.name);
+      const value = opOf(ops, a.name);
       if (value === undefined) continue;
       if (value === null) {
         const prev = attrs[i - 1];

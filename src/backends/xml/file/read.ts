@@ -118,7 +118,7 @@ export function* piecesOf(content: FileBytes): Iterable<Uint8Array> {
 }
 
 /** Characters encoded per piece: bounded, so that no piece needs a large buffer. */
-const PIECE_CHARS = 1 << 16;
+const PIECE_CHARS = 1 << 18;
 
 /**
  * The UTF-8 bytes of `parts` (ranges of `text`, or strings of their own) as pieces, after a BOM

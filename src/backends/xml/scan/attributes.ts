@@ -4,9 +4,16 @@ const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t' || c
 
 /**
  * Finds the source spans of the attributes of a start tag that the XML parser has already
- * accepted as well-formed, so a plain scan is exact here. `decoded` holds the parser's values.
+ * accepted as well-formed, so a plain scan is exact here. `decoded` holds the parser's values;
+ * names and values go through `intern`, so that thousands of sites share their strings.
  */
-export function lexAttributes(text: string, nameEnd: number, tagEnd: number, decoded: Readonly<Record<string, string>>): XmlAttr[] {
+export function lexAttributes(
+  text: string,
+  nameEnd: number,
+  tagEnd: number,
+  decoded: Readonly<Record<string, string>>,
+  intern: (s: string) => string = (s) => s,
+): XmlAttr[] {
   const attrs: XmlAttr[] = [];
   let i = nameEnd;
   for (;;) {
@@ -15,14 +22,14 @@ export function lexAttributes(text: string, nameEnd: number, tagEnd: number, dec
     if (i >= tagEnd || c === '>' || c === '/') return attrs;
     const start = i;
     while (i < tagEnd && text[i] !== '=' && !isBlank(text[i])) i++;
-    const name = text.slice(start, i);
+    const name = intern(text.slice(start, i));
     while (text[i] !== '=') i++;
     i++;
     while (isBlank(text[i])) i++;
     const quote = text[i] as '"' | "'";
     const valueStart = i + 1;
     const valueEnd = text.indexOf(quote, valueStart);
-    attrs.push({ name, start, valueStart, valueEnd, quote, value: decoded[name] ?? '' });
+    attrs.push({ name, start, valueStart, valueEnd, quote, value: intern(decoded[name] ?? '') });
     i = valueEnd + 1;
   }
 }

@@ -27,8 +27,8 @@ export interface XmlNode {
   /** Offset just after the element. */
   end: number;
   readonly attrs: readonly XmlAttr[];
-  /** Tracked child elements, by name (the first of each name). */
-  readonly children: Map<string, XmlNode>;
+  /** Tracked child elements, by name (the first of each name). Leaves share one empty map. */
+  children: ReadonlyMap<string, XmlNode>;
   /** Offset of the parent's `<`, or -1 for the root. */
   readonly parentStart: number;
   /** Offset of the first child element's `<` (any name), or -1. */

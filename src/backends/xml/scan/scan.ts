@@ -54,6 +54,12 @@ interface Frame {
   readonly site: XmlSite | null;
 }
 
+/** The children of every leaf: one shared map, never written (a node gets its own map with its first child). */
+const NO_CHILDREN: ReadonlyMap<string, XmlNode> = new Map();
+
+/** Values longer than this are rarely shared by sites (names, hashes), so they are not interned. */
+const INTERN_MAX = 24;
+
 /** The frame of every element that matters to nobody: shared, so the pass allocates nothing for it. */
 const UNTRACKED: Frame = Object.freeze({ name: '', start: -1, node: null, trie: null, sitesDepth: -1, site: null });
 
@@ -89,19 +95,30 @@ export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): X
     throw new IisFtpsError(code, `${message} (line ${position.line}, column ${position.column})`, { position });
   };
 
+  // Element and attribute names and short values, one string each for the whole document:
+  // fifty thousand sites repeat the same few, and each kept copy would cost memory.
+  const interned = new Map<string, string>();
+  const intern = (s: string): string => {
+    if (s.length > INTERN_MAX) return s;
+    const known = interned.get(s);
+    if (known !== undefined) return known;
+    interned.set(s, s);
+    return s;
+  };
+
   const makeNode = (tag: SaxesTagPlain, tagStart: number, parentStart: number): XmlNode => {
     const startTagEnd = parser.position;
     const nameEnd = tagStart + 1 + tag.name.length;
     return {
-      name: tag.name,
+      name: intern(tag.name),
       start: tagStart,
       nameEnd,
       startTagEnd,
       selfClosing: tag.isSelfClosing,
       endTagStart: startTagEnd,
       end: startTagEnd,
-      attrs: lexAttributes(text, nameEnd, startTagEnd, tag.attributes),
-      children: new Map(),
+      attrs: lexAttributes(text, nameEnd, startTagEnd, tag.attributes, intern),
+      children: NO_CHILDREN,
       parentStart,
       firstChildStart: -1,
     };
@@ -153,13 +170,16 @@ export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): X
     } else if (parent?.trie?.has(tag.name)) {
       const start = tagStartOf();
       const node = makeNode(tag, start, parent.start);
-      if (parent.node && !parent.node.children.has(tag.name)) parent.node.children.set(tag.name, node);
+      if (parent.node && !parent.node.children.has(tag.name)) {
+        if (parent.node.children === NO_CHILDREN) parent.node.children = new Map();
+        (parent.node.children as Map<string, XmlNode>).set(node.name, node);
+      }
       frame = { name: tag.name, start, node, trie: parent.trie.get(tag.name)!, sitesDepth: -1, site: null };
     } else if (tag.name === 'bindings' && parent?.site && parent.node === parent.site.node) {
       frame = { name: tag.name, start: -1, node: null, trie: null, sitesDepth: -1, site: parent.site };
     } else if (tag.name === 'binding' && parent?.name === 'bindings' && parent.site) {
       const protocol = tag.attributes['protocol'];
-      if (protocol !== undefined) parent.site.protocols.push(protocol.toLowerCase());
+      if (protocol !== undefined) parent.site.protocols.push(intern(protocol.toLowerCase()));
     }
     stack.push(frame);
   });
