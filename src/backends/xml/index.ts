@@ -1,7 +1,7 @@
 import type { Backend, ChangeSet, CommitResult, FilePreview, RawElements, RawSnapshot, ReadQuery, SiteRef } from '../backend.js';
 import { dirname } from 'node:path';
 import { IisFtpsError } from '../../errors/errors.js';
-import { type SitesDocument, loadSites } from './document.js';
+import type { SitesDocument } from './document.js';
 import { planEdits, findSite } from './edit/plan.js';
 import type { Edit } from '../../changes/edits.js';
 import { createHash } from 'node:crypto';
@@ -14,7 +14,7 @@ import { type BackupEntry, type BackupOptions, backupPolicy, keepBackup } from '
 import { liveConfigPath } from './file/target.js';
 import { type RestoreResult, listConfigBackups, restoreConfigBackup } from './restore.js';
 import type { XmlIndex, XmlNode } from './scan/nodes.js';
-import { type PathTrie, pathTrie } from './scan/scan.js';
+import type { PathTrie } from './scan/scan.js';
 
 export interface XmlBackendOptions {
   /** Path of applicationHost.config (or a copy of it). */
@@ -70,10 +70,6 @@ export class XmlBackend implements Backend {
     return liveConfigPath(this.path);
   }
 
-  protected load(paths: readonly (readonly string[])[]): SitesDocument {
-    return loadSites(this.livePath, pathTrie(paths));
-  }
-
   async read(query: ReadQuery): Promise<RawSnapshot> {
     const doc = this.#documents.read(this.livePath, query);
     const { index } = doc;
@@ -88,8 +84,8 @@ export class XmlBackend implements Backend {
   }
 
   /** The edits a change set makes, checked against the version it was made from. */
-  protected plan(changes: ChangeSet): { doc: SitesDocument; edits: Edit[] } {
-    const doc = this.#documents.forChanges(this.livePath, changes);
+  protected plan(changes: ChangeSet, livePath: string = this.livePath): { doc: SitesDocument; edits: Edit[] } {
+    const doc = this.#documents.forChanges(livePath, changes);
     if (doc.version !== changes.version) {
       throw new IisFtpsError(
         'CONFLICT',
@@ -111,7 +107,7 @@ export class XmlBackend implements Backend {
   async commit(changes: ChangeSet): Promise<CommitResult> {
     const main = this.livePath;
     return withFileLock(main, this.options.lock ?? {}, () => {
-      const { doc, edits } = this.plan(changes);
+      const { doc, edits } = this.plan(changes, main);
       const content = editedContent(doc.file, edits);
       if (!content) return { written: false, version: doc.version };
       this.#documents.forget();
@@ -139,7 +135,8 @@ export class XmlBackend implements Backend {
 
   /** The copies kept of this configuration (applicationHost.config and its configSource file), oldest first. */
   listBackups(): BackupEntry[] {
-    return listConfigBackups(this.livePath, backupPolicy(this.livePath, this.options.backup));
+    const main = this.livePath;
+    return listConfigBackups(main, backupPolicy(main, this.options.backup));
   }
 
   /** Puts a kept copy back (`latest`, its counter or its name): a locked, atomic write that backs up the current version first. */
