@@ -79,7 +79,7 @@ const same = (a: unknown, b: unknown): boolean => {
  */
 export class FtpsSession {
   readonly #backend: Backend;
-  #snapshot: RawSnapshot;
+  readonly #snapshot: RawSnapshot;
   readonly #levels = new Map<string, Level>();
   /** Site levels by id (the first site of each id), for targets named by id. */
   readonly #byId = new Map<number, Level>();
@@ -150,13 +150,14 @@ export class FtpsSession {
 
   #effective(level: Level, def: SettingDef): EffectiveValue {
     // The site's own value, else siteDefaults', else the schema's default.
-    if (level.identity.level === 'site') {
-      const v = this.#valueAt(level.key, level, def);
-      if (v !== undefined) return 'value' in v ? { value: v.value, source: 'site' } : { value: null, source: 'site', problem: v.problem };
-    }
-    const v = this.#valueAt('siteDefaults', this.#levels.get('siteDefaults')!, def);
-    if (v !== undefined) return 'value' in v ? { value: v.value, source: 'siteDefaults' } : { value: null, source: 'siteDefaults', problem: v.problem };
-    return { value: def.def.default, source: 'default' };
+    const from = (source: 'site' | 'siteDefaults', l: Level): EffectiveValue | undefined => {
+      const v = this.#valueAt(l.key, l, def);
+      return v === undefined ? undefined : 'value' in v ? { value: v.value, source } : { value: null, source, problem: v.problem };
+    };
+    return (
+      (level.identity.level === 'site' ? from('site', level) : undefined) ??
+      from('siteDefaults', this.#levels.get('siteDefaults')!) ?? { value: def.def.default, source: 'default' }
+    );
   }
 
   /** Which site (or siteDefaults) a target names in this session's store. */
@@ -172,6 +173,12 @@ export class FtpsSession {
     const out = {} as Record<string, Record<string, EffectiveValue>>;
     for (const def of settings) (out[def.element] ??= {})[def.attribute] = this.#effective(level, def);
     return { target: level.identity, settings: out as EffectiveSettings };
+  }
+
+  /** Finds every target before staging any, so a target that was not loaded stages nothing. */
+  #stageAll(target: Target | readonly Target[], values: ValidatedSettings): void {
+    const levels = (Array.isArray(target) ? target : [target]).map((t: Target) => this.#level(t));
+    for (const level of levels) this.#stageAt(level, values);
   }
 
   #stageAt(level: Level, values: ValidatedSettings): void {
@@ -199,9 +206,8 @@ export class FtpsSession {
     if ([...v.value.values()].includes(null)) {
       throw new IisFtpsError('USAGE', 'set() takes values; use reset() to make a setting inherit again');
     }
-    // Several targets: the values are validated once, and each target is found before any is staged.
-    const levels = (Array.isArray(target) ? target : [target]).map((t: Target) => this.#level(t));
-    for (const level of levels) this.#stageAt(level, v.value);
+    // Several targets: the values are validated once.
+    this.#stageAll(target, v.value);
   }
 
   /** Stages the removal of settings at a target or several (all of them when none are named), so they inherit again. */
@@ -210,8 +216,7 @@ export class FtpsSession {
     const request = Object.fromEntries((names ?? settings.map((s) => s.name)).map((n) => [n, null]));
     const v = validateSettings(request);
     if (!v.ok) throw v.error;
-    const levels = (Array.isArray(target) ? target : [target]).map((t: Target) => this.#level(t));
-    for (const level of levels) this.#stageAt(level, v.value);
+    this.#stageAll(target, v.value);
   }
 
   /** The staged changes, old -> new, in the order they were staged. */
