@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import { IisFtpsError, exitCodeFor, isIisFtpsError } from '../errors/errors.js';
 import { formatPosition } from '../errors/position.js';
 import { settings } from '../schema/index.js';
-import { validateSettings } from '../schema/validate.js';
 import type { Target } from '../session/target.js';
 import { getFtpsSetting, getFtpsSettings, resetFtpsSetting, setFtpsSetting, testFtpsSetting } from '../api/cmdlets.js';
 import { type SelectionOptions, isBulkSelection } from '../api/selection.js';
@@ -204,8 +203,6 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
         if (Object.keys(requested).length === 0) {
           throw usage(`Name at least one setting, e.g. --client-certificate-policy CertRequire. Settings: ${settings.map((s) => `--${s.option}`).join(', ')}`, command);
         }
-        const v = validateSettings(requested);
-        if (!v.ok) throw v.error;
         printChanges(await retryOnConflict(retries, () => setFtpsSetting({ ...conn, ...target, settings: requested, whatIf, onProgress })));
         return 0;
       }
