@@ -25,3 +25,13 @@ export function change(site: { name: string; id: number | null } | null, setting
     ...(number === undefined ? {} : { number }),
   };
 }
+
+/** The reference scenario as settings: TLS required on both channels, client certificates required and used for logon. */
+export const REFERENCE_SETTINGS = {
+  serverCertHash: '57686f6120447564652c2049495320526f636b73',
+  controlChannelPolicy: 'SslRequire',
+  dataChannelPolicy: 'SslRequire',
+  clientCertificatePolicy: 'CertRequire',
+  useActiveDirectoryMapping: true,
+  clientCertAuthentication: true,
+} as const;

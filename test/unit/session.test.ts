@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { XmlBackend } from '../../src/backends/xml/index.js';
 import { expectError } from '../support/expect.js';
+import { REFERENCE_SETTINGS } from '../support/changes.js';
 import { FtpsSession } from '../../src/session/session.js';
 import { applyFtpsState, getFtpsSetting, resetFtpsSetting, setFtpsSetting, testFtpsSetting } from '../../src/index.js';
 import { FIXTURE, copyFixture, mtimeOf, readBytes, readText } from '../support/fixture.js';
@@ -92,14 +93,7 @@ describe('cmdlet-style API', () => {
     const r = await setFtpsSetting({
       config: path,
       site: 'Public Drop',
-      settings: {
-        serverCertHash: '57686f6120447564652c2049495320526f636b73',
-        controlChannelPolicy: 'SslRequire',
-        dataChannelPolicy: 'SslRequire',
-        clientCertificatePolicy: 'CertRequire',
-        useActiveDirectoryMapping: true,
-        clientCertAuthentication: true,
-      },
+      settings: REFERENCE_SETTINGS,
     });
     assert.equal(r.written, true);
     assert.equal(r.changes.length, 6);

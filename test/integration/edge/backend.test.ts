@@ -14,7 +14,7 @@ import { openBackend } from '../../../src/backends/registry.js';
 import { XmlBackend } from '../../../src/backends/xml/index.js';
 import { getFtpsSetting, setFtpsSetting } from '../../../src/api/cmdlets.js';
 import { elementPaths, settings } from '../../../src/schema/index.js';
-import { change } from '../../support/changes.js';
+import { REFERENCE_SETTINGS, change } from '../../support/changes.js';
 import { OBRIEN, PARTNER, POOL, PUBLIC, reference } from '../../support/differential.js';
 import { type EdgeTestRuntime, ON_MONO, edgeRuntime } from '../../support/edge.js';
 import { expectError } from '../../support/expect.js';
@@ -100,14 +100,7 @@ describe('edge backend (.NET in this process, Microsoft.Web.Administration test 
     it('the reference scenario through the API writes the same file as the offline backend', async () => {
       const edgePath = copyFixture();
       const xmlPath = copyFixture();
-      const settingsToSet = {
-        serverCertHash: '57686f6120447564652c2049495320526f636b73',
-        controlChannelPolicy: 'SslRequire',
-        dataChannelPolicy: 'SslRequire',
-        clientCertificatePolicy: 'CertRequire',
-        useActiveDirectoryMapping: true,
-        clientCertAuthentication: true,
-      } as const;
+      const settingsToSet = REFERENCE_SETTINGS;
       const a = await setFtpsSetting({ backend: backend(edgePath), site: 'Public Drop', settings: settingsToSet });
       const b = await setFtpsSetting({ backend: xml(xmlPath), site: 'Public Drop', settings: settingsToSet });
       assert.equal(a.written, true);
