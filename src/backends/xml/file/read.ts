@@ -123,25 +123,33 @@ const PIECE_CHARS = 1 << 18;
 /**
  * The UTF-8 bytes of `parts` (ranges of `text`, or strings of their own) as pieces, after a BOM
  * when `bom`. Ranges are cut between characters, never inside a surrogate pair. With `ascii`
- * (the text has only ASCII characters) ranges of the text are copied byte for byte.
+ * (the text has only ASCII characters) ranges of the text are copied byte for byte. Small parts
+ * are gathered into one piece: a bulk change has tens of thousands of them, and a write or a
+ * hash update per part would cost more than the bytes themselves.
  */
 export function* encodePieces(text: string, ascii: boolean, bom: boolean, parts: Iterable<readonly [number, number] | string>): Iterable<Uint8Array> {
   if (bom) yield UTF8_BOM;
   const scratch = Buffer.allocUnsafe(PIECE_CHARS * 3);
+  let filled = 0;
   for (const part of parts) {
     const source = typeof part === 'string' ? part : text;
     let at = typeof part === 'string' ? 0 : part[0];
     const end = typeof part === 'string' ? part.length : part[1];
     const enc = ascii && typeof part !== 'string' ? 'latin1' : 'utf8';
     while (at < end) {
-      let to = Math.min(end, at + PIECE_CHARS);
+      // Room for the rest of the part at three bytes a character at most, else a piece's worth.
+      if ((end - at) * 3 > scratch.length - filled && filled > 0) {
+        yield scratch.subarray(0, filled);
+        filled = 0;
+      }
+      let to = Math.min(end, at + Math.floor((scratch.length - filled) / 3));
       const last = source.charCodeAt(to - 1);
       if (to < end && last >= 0xd800 && last <= 0xdbff) to--;
-      const n = scratch.write(source.slice(at, to), 0, enc);
-      yield scratch.subarray(0, n);
+      filled += scratch.write(source.slice(at, to), filled, enc);
       at = to;
     }
   }
+  if (filled > 0) yield scratch.subarray(0, filled);
 }
 
 /** True when every character of the file is ASCII: its text offsets are then its byte offsets (past the BOM). */
