@@ -1,6 +1,6 @@
 import { IisFtpsError } from '../errors/errors.js';
-import type { FtpsSession, SessionOptions } from '../session/session.js';
-import { type Target, checkTarget, isSiteDefaults } from '../session/target.js';
+import type { FtpsSession, SessionOptions, SiteIdentity } from '../session/session.js';
+import { type Target, checkTarget } from '../session/target.js';
 
 /**
  * Which sites a call is about. Either one target as before (`site`, `siteId` or `siteDefaults`),
@@ -94,12 +94,6 @@ export function wildcard(pattern: string): RegExp {
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const keyOf = (t: Target, session: FtpsSession): string => {
-  if (isSiteDefaults(t)) return 'siteDefaults';
-  const id = session.identity(t);
-  return `site:${id.name!.toUpperCase()}`;
-};
-
 /**
  * The targets a selection names in a session's file: named sites first, in the order given,
  * then sites matched by pattern or binding, in file order; each site once. A pattern that
@@ -107,9 +101,10 @@ const keyOf = (t: Target, session: FtpsSession): string => {
  */
 export function resolveSelection(session: FtpsSession, selection: Selection): Target[] {
   const out: Target[] = [];
-  const seen = new Set<string>();
+  // A session has one identity per site (or siteDefaults): the same object however the site is named.
+  const seen = new Set<SiteIdentity>();
   const add = (t: Target) => {
-    const key = keyOf(t, session);
+    const key = session.identity(t);
     if (!seen.has(key)) {
       seen.add(key);
       out.push(t);

@@ -51,13 +51,16 @@ export interface SessionOptions {
   readonly allSites?: boolean;
 }
 
-const keyOf = (level: 'site' | 'siteDefaults', name: string | null): string => (level === 'siteDefaults' ? 'siteDefaults' : `site:${name!.toUpperCase()}`);
-
+/**
+ * One level of the store: siteDefaults, or a site that a call has touched. Levels are made on
+ * first use, so a session over fifty thousand sites keeps objects only for the sites it works on.
+ */
 interface Level {
-  /** The level's key in the session's maps (keyOf). */
-  readonly key: string;
   readonly identity: SiteIdentity;
-  readonly raw: RawElements;
+  /** The site as read, or null for siteDefaults. */
+  readonly site: RawSite | null;
+  /** Staged values as pairs [setting, value, setting, value, ...], value null = remove; null when none staged yet. */
+  staged: unknown[] | null;
 }
 
 /** Decodes a raw value through its codec into the canonical value, or reports why it cannot. */
@@ -80,17 +83,21 @@ const same = (a: unknown, b: unknown): boolean => {
 export class FtpsSession {
   readonly #backend: Backend;
   readonly #snapshot: RawSnapshot;
-  readonly #levels = new Map<string, Level>();
-  /** Site levels by id (the first site of each id), for targets named by id. */
-  readonly #byId = new Map<number, Level>();
-  /** Staged values: level key -> setting -> canonical value or null (remove). Insertion ordered. */
-  readonly #staged = new Map<string, Map<SettingDef, unknown>>();
+  readonly #siteDefaults: Level;
+  /** Levels made so far, by the site's position in the snapshot. */
+  readonly #levels = new Map<number, Level>();
+  /** Sites by their name as read, by upper-cased name (only when a name is not found as read), and by id. */
+  #byName: Map<string, number> | null = null;
+  #byUpperName: Map<string, number> | null = null;
+  #byId: Map<number, number> | null = null;
+  /** Levels with staged values, in the order first staged. */
+  readonly #staged: Level[] = [];
   #closed = false;
 
   private constructor(backend: Backend, snapshot: RawSnapshot) {
     this.#backend = backend;
     this.#snapshot = snapshot;
-    this.#index(snapshot);
+    this.#siteDefaults = { identity: { level: 'siteDefaults', name: null, id: null, protocols: [] }, site: null, staged: null };
   }
 
   /** Reads what the targets need from the backend and opens a session on it. */
@@ -100,14 +107,34 @@ export class FtpsSession {
     return new FtpsSession(backend, snapshot);
   }
 
-  #index(snapshot: RawSnapshot): void {
-    this.#levels.set('siteDefaults', { key: 'siteDefaults', identity: { level: 'siteDefaults', name: null, id: null, protocols: [] }, raw: snapshot.siteDefaults });
-    for (const s of snapshot.sites) {
-      const key = keyOf('site', s.name);
-      const level: Level = { key, identity: { level: 'site', name: s.name, id: s.id, protocols: s.protocols }, raw: s.elements };
-      this.#levels.set(key, level);
-      if (s.id !== null && !this.#byId.has(s.id)) this.#byId.set(s.id, level);
+  /** The position of the site a target names in the snapshot, or -1. */
+  #find(target: { readonly site: string } | { readonly siteId: number }): number {
+    const sites = this.#snapshot.sites;
+    if ('siteId' in target) {
+      if (!this.#byId) {
+        this.#byId = new Map();
+        sites.forEach((s, i) => {
+          if (s.id !== null && !this.#byId!.has(s.id)) this.#byId!.set(s.id, i);
+        });
+      }
+      return this.#byId.get(target.siteId) ?? -1;
     }
+    if (!this.#byName) {
+      this.#byName = new Map();
+      sites.forEach((s, i) => {
+        if (!this.#byName!.has(s.name)) this.#byName!.set(s.name, i);
+      });
+    }
+    const exact = this.#byName.get(target.site);
+    if (exact !== undefined) return exact;
+    if (!this.#byUpperName) {
+      this.#byUpperName = new Map();
+      sites.forEach((s, i) => {
+        const key = s.name.toUpperCase();
+        if (!this.#byUpperName!.has(key)) this.#byUpperName!.set(key, i);
+      });
+    }
+    return this.#byUpperName.get(target.site.toUpperCase()) ?? -1;
   }
 
   get backend(): Backend {
@@ -129,34 +156,44 @@ export class FtpsSession {
   }
 
   #level(target: Target): Level {
-    if (isSiteDefaults(target)) return this.#levels.get('siteDefaults')!;
-    const site = 'site' in target
-      ? this.#levels.get(keyOf('site', target.site))
-      : this.#byId.get(target.siteId);
-    if (!site) throw new IisFtpsError('USAGE', `${describeTarget(target)} was not loaded by this session; name it when opening the session`);
-    return site;
+    if (isSiteDefaults(target)) return this.#siteDefaults;
+    const at = this.#find(target);
+    if (at < 0) throw new IisFtpsError('USAGE', `${describeTarget(target)} was not loaded by this session; name it when opening the session`);
+    let level = this.#levels.get(at);
+    if (!level) {
+      const site = this.#snapshot.sites[at]!;
+      level = { identity: { level: 'site', name: site.name, id: site.id, protocols: site.protocols }, site, staged: null };
+      this.#levels.set(at, level);
+    }
+    return level;
+  }
+
+  /** The attributes set at a level as read (a site's are looked up anew each time: the store may answer them lazily). */
+  #raw(level: Level): RawElements {
+    return level.site ? level.site.elements : this.#snapshot.siteDefaults;
   }
 
   /** The canonical value set at a level (staged changes included), or undefined when not set there. */
-  #valueAt(levelKey: string, level: Level, def: SettingDef): { value: unknown } | { problem: string } | undefined {
-    const staged = this.#staged.get(levelKey);
-    if (staged?.has(def)) {
-      const v = staged.get(def);
-      return v === null ? undefined : { value: v };
+  #valueAt(level: Level, raw: RawElements, def: SettingDef): { value: unknown } | { problem: string } | undefined {
+    const staged = level.staged;
+    if (staged) {
+      for (let i = 0; i < staged.length; i += 2) {
+        if (staged[i] === def) return staged[i + 1] === null ? undefined : { value: staged[i + 1] };
+      }
     }
-    const raw = level.raw[def.element]?.[def.attribute];
-    return raw === undefined ? undefined : decodeRaw(def, raw);
+    const value = raw[def.element]?.[def.attribute];
+    return value === undefined ? undefined : decodeRaw(def, value);
   }
 
-  #effective(level: Level, def: SettingDef): EffectiveValue {
+  #effective(level: Level, raw: RawElements, def: SettingDef, defaultsRaw: RawElements): EffectiveValue {
     // The site's own value, else siteDefaults', else the schema's default.
-    const from = (source: 'site' | 'siteDefaults', l: Level): EffectiveValue | undefined => {
-      const v = this.#valueAt(l.key, l, def);
+    const from = (source: 'site' | 'siteDefaults', l: Level, r: RawElements): EffectiveValue | undefined => {
+      const v = this.#valueAt(l, r, def);
       return v === undefined ? undefined : 'value' in v ? { value: v.value, source } : { value: null, source, problem: v.problem };
     };
     return (
-      (level.identity.level === 'site' ? from('site', level) : undefined) ??
-      from('siteDefaults', this.#levels.get('siteDefaults')!) ?? { value: def.def.default, source: 'default' }
+      (level.site ? from('site', level, raw) : undefined) ??
+      from('siteDefaults', this.#siteDefaults, defaultsRaw) ?? { value: def.def.default, source: 'default' }
     );
   }
 
@@ -170,8 +207,10 @@ export class FtpsSession {
   get(target: Target): SettingsReport {
     this.#check();
     const level = this.#level(target);
+    const raw = this.#raw(level);
+    const defaultsRaw = this.#raw(this.#siteDefaults);
     const out = {} as Record<string, Record<string, EffectiveValue>>;
-    for (const def of settings) (out[def.element] ??= {})[def.attribute] = this.#effective(level, def);
+    for (const def of settings) (out[def.element] ??= {})[def.attribute] = this.#effective(level, raw, def, defaultsRaw);
     return { target: level.identity, settings: out as EffectiveSettings };
   }
 
@@ -182,16 +221,25 @@ export class FtpsSession {
   }
 
   #stageAt(level: Level, values: ValidatedSettings): void {
-    const key = level.key;
-    let staged = this.#staged.get(key);
-    if (!staged) this.#staged.set(key, (staged = new Map()));
+    const raw = this.#raw(level);
+    let staged = level.staged;
     for (const [def, value] of values) {
-      const raw = level.raw[def.element]?.[def.attribute];
-      const original = raw === undefined ? undefined : decodeRaw(def, raw);
+      const stored = raw[def.element]?.[def.attribute];
+      const original = stored === undefined ? undefined : decodeRaw(def, stored);
       // Back to what the store holds: nothing to write for this attribute.
       const unchanged = value === null ? original === undefined : original !== undefined && 'value' in original && same(original.value, value);
-      if (unchanged) staged.delete(def);
-      else staged.set(def, value);
+      let at = -1;
+      if (staged) for (let i = 0; i < staged.length; i += 2) if (staged[i] === def) at = i;
+      if (unchanged) {
+        if (at >= 0) staged!.splice(at, 2);
+      } else if (at >= 0) staged![at + 1] = value;
+      else {
+        if (!staged) {
+          staged = level.staged = [];
+          this.#staged.push(level);
+        }
+        staged.push(def, value);
+      }
     }
   }
 
@@ -222,19 +270,29 @@ export class FtpsSession {
   /** The staged changes, old -> new, in the order they were staged. */
   get pendingChanges(): PlannedChange[] {
     const out: PlannedChange[] = [];
-    for (const [key, staged] of this.#staged) {
-      const level = this.#levels.get(key)!;
-      for (const [def, value] of staged) {
-        const raw = level.raw[def.element]?.[def.attribute];
-        const original = raw === undefined ? null : decodeRaw(def, raw);
+    const defaultsRaw = this.#raw(this.#siteDefaults);
+    // A bulk change gives thousands of sites the same effective value: one object each is shared.
+    const shared = new Map<string, EffectiveValue>();
+    const share = (def: SettingDef, e: EffectiveValue): EffectiveValue => {
+      if (e.problem !== undefined || (typeof e.value !== 'string' && typeof e.value !== 'boolean')) return e;
+      const key = `${def.name}\u0000${e.source}\u0000${typeof e.value}\u0000${String(e.value)}`;
+      return shared.get(key) ?? (shared.set(key, e), e);
+    };
+    for (const level of this.#staged) {
+      const staged = level.staged!;
+      const raw = this.#raw(level);
+      for (let i = 0; i < staged.length; i += 2) {
+        const def = staged[i] as SettingDef;
+        const stored = raw[def.element]?.[def.attribute];
+        const original = stored === undefined ? null : decodeRaw(def, stored);
         out.push({
           target: level.identity,
           setting: def.name,
           element: def.element,
           attribute: def.attribute,
-          old: original === null ? null : 'value' in original ? original.value : raw,
-          new: value,
-          effective: this.#effective(level, def),
+          old: original === null ? null : 'value' in original ? original.value : stored,
+          new: staged[i + 1],
+          effective: share(def, this.#effective(level, raw, def, defaultsRaw)),
         });
       }
     }
@@ -244,13 +302,16 @@ export class FtpsSession {
   /** The change set the backend would receive. */
   get changeSet(): { version: string; changes: Change[] } {
     const changes: Change[] = [];
-    for (const [key, staged] of this.#staged) {
-      const { identity } = this.#levels.get(key)!;
-      for (const [def, value] of staged) {
+    for (const { identity, staged } of this.#staged) {
+      // One site reference for all the changes of a site.
+      const site = identity.level === 'site' ? { name: identity.name!, id: identity.id } : null;
+      for (let i = 0; i < staged!.length; i += 2) {
+        const def = staged![i] as SettingDef;
+        const value = staged![i + 1];
         const codec = def.def.codec;
         changes.push({
           level: identity.level,
-          site: identity.level === 'site' ? { name: identity.name!, id: identity.id } : null,
+          site,
           element: def.element,
           path: def.path,
           attribute: def.attribute,
@@ -275,7 +336,8 @@ export class FtpsSession {
 
   /** Drops staged changes; nothing is written. */
   dispose(): void {
-    this.#staged.clear();
+    for (const level of this.#staged) level.staged = null;
+    this.#staged.length = 0;
     this.#closed = true;
   }
 

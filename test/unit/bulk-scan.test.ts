@@ -6,6 +6,7 @@ import { editedBytes } from '../../src/backends/xml/edit/bytes.js';
 import { planEdits } from '../../src/backends/xml/edit/plan.js';
 import { decodeFile, encodeFile } from '../../src/backends/xml/file/read.js';
 import { pathTrie, scan } from '../../src/backends/xml/scan/scan.js';
+import type { NodeId, SpanIndex } from '../../src/backends/xml/scan/spans.js';
 import { applyEdits } from '../../src/changes/edits.js';
 import { elementPaths } from '../../src/schema/index.js';
 import { generateConfig } from '../../bench/generate.js';
@@ -22,10 +23,34 @@ describe('offline backend at scale', () => {
       const text = readFileSync(FIXTURE, 'utf8');
       const full = scan(text, trie);
       const one = scan(text, trie, { siteFilter: { names: new Set(['PARTNER EXCHANGE']), ids: new Set([7]) } });
-      assert.deepEqual(one.sites.map((s) => s.name), ['Partner Exchange', 'O\'Brien & Sons "Archive"']);
-      assert.deepEqual(one.allSites, full.sites.map((s) => ({ name: s.name, id: s.id })));
-      assert.deepEqual(one.sites[0], full.sites.find((s) => s.id === 3));
-      assert.deepEqual(one.siteDefaults, full.siteDefaults);
+      const built = (index: SpanIndex) => index.siteEntries().filter((_, s) => index.siteNode(s) >= 0).map((e) => e.name);
+      assert.deepEqual(built(one), ['Partner Exchange', 'O\'Brien & Sons "Archive"']);
+      assert.deepEqual(built(full), full.siteEntries().map((e) => e.name));
+      assert.deepEqual(one.siteEntries(), full.siteEntries());
+      // The same spans and values below the site, and the same siteDefaults.
+      const spans = (index: SpanIndex, node: NodeId): unknown[] => {
+        const out: unknown[] = [];
+        for (let n = node; n < index.nodeCount && index.start(n) < index.end(node); n++) {
+          out.push([index.name(n), index.start(n), index.startTagEnd(n), index.endTagStart(n), index.end(n), index.attrValues(n)]);
+        }
+        return out;
+      };
+      const partner = (index: SpanIndex) => index.siteNode(index.findSite({ name: 'partner exchange' }));
+      assert.deepEqual(spans(one, partner(one)), spans(full, partner(full)));
+      assert.ok(spans(full, partner(full)).length >= 5);
+      assert.deepEqual(spans(one, one.siteDefaults), spans(full, full.siteDefaults));
+      assert.equal(one.findSite({ name: 'Public Drop' }), -1, 'a site the filter left out is listed, not found');
+    });
+
+    it('keeps decoded attribute values apart only where they differ from the text', () => {
+      const text = readFileSync(FIXTURE, 'utf8').replace('clientCertificatePolicy="CertAllow"', 'clientCertificatePolicy="Cert&#65;llow"');
+      const index = scan(text, trie);
+      const site = index.siteNode(index.findSite({ id: 3 }));
+      const certs = index.child(index.child(index.child(site, 'ftpServer'), 'security'), 'sslClientCertificates');
+      const a = index.attr(certs, 'clientCertificatePolicy');
+      assert.equal(index.value(a), 'CertAllow');
+      assert.equal(text.slice(index.valueStart(a), index.valueEnd(a)), 'Cert&#65;llow');
+      assert.equal(index.value(index.attr(certs, 'validationFlags')), 'CertChainCacheOnlyUrlRetrieval');
     });
 
     it('an unknown site still gets SITE_NOT_FOUND with the sites the file has', async () => {
@@ -69,7 +94,7 @@ describe('offline backend at scale', () => {
       // A change naming a site the read did not build: scanned again, fully.
       const other = cache.forChanges(path, { version: read.version, changes: [change({ name: 'Public Drop', id: 2 }, 'ssl128', true)] });
       assert.notEqual(other, read);
-      assert.equal(other.index.sites.length, other.index.allSites.length);
+      assert.ok(other.index.siteEntries().every((_, s) => other.index.siteNode(s) >= 0));
     });
 
     it('a same-size change on disk between read and commit is a CONFLICT, and nothing is written', async () => {

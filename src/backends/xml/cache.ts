@@ -61,7 +61,7 @@ function holdsSites(doc: SitesDocument, changes: ChangeSet): boolean {
     if (c.level === 'siteDefaults') continue;
     if (c.site === null) return false;
     if (last !== null && c.site.name === last.name && c.site.id === last.id) continue;
-    if (findSite(doc.index, c.site) === undefined) return false;
+    if (findSite(doc.index, c.site) < 0) return false;
     last = c.site;
   }
   return true;

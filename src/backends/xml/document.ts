@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { IisFtpsError } from '../../errors/errors.js';
 import { type LoadedFile, readConfigFile } from './file/read.js';
-import type { XmlIndex } from './scan/nodes.js';
+import type { SpanIndex } from './scan/spans.js';
 import { type PathTrie, SITES_AS_ROOT, type ScanOptions, scan } from './scan/scan.js';
 
 /** The file that holds `<sites>`: applicationHost.config, or the file its `configSource` names. */
@@ -11,7 +11,7 @@ export interface SitesDocument {
   readonly main: LoadedFile;
   /** The file edits go to (the same as `main` unless the section is moved out). */
   readonly file: LoadedFile;
-  readonly index: XmlIndex;
+  readonly index: SpanIndex;
   /** The version token: the hash of every file read. */
   readonly version: string;
 }
@@ -48,12 +48,12 @@ export function loadSites(path: string, trie: PathTrie, options: Pick<ScanOption
   const main = readConfigFile(path);
   const index = scan(main.text, trie, { ...options, file: path });
   if (!index.configSource) {
-    if (!index.sitesNode) throw new IisFtpsError('SECTION_NOT_FOUND', `${path} has no <system.applicationHost><sites> section; is it applicationHost.config?`);
+    if (index.sitesNode < 0) throw new IisFtpsError('SECTION_NOT_FOUND', `${path} has no <system.applicationHost><sites> section; is it applicationHost.config?`);
     return { main, file: main, index, version: main.hash };
   }
   const sourcePath = resolveConfigSource(path, index.configSource);
   const file = readConfigFile(sourcePath);
   const sourceIndex = scan(file.text, trie, { ...options, file: sourcePath, sitesPath: SITES_AS_ROOT });
-  if (!sourceIndex.sitesNode) throw new IisFtpsError('SECTION_NOT_FOUND', `${sourcePath} (the configSource of <sites>) has no <sites> root element`);
+  if (sourceIndex.sitesNode < 0) throw new IisFtpsError('SECTION_NOT_FOUND', `${sourcePath} (the configSource of <sites>) has no <sites> root element`);
   return { main, file, index: sourceIndex, version: `${main.hash}:${file.hash}` };
 }

@@ -1,8 +1,8 @@
-import type { Backend, ChangeSet, CommitResult, FilePreview, RawElements, RawSnapshot, ReadQuery, SiteRef } from '../backend.js';
+import type { Backend, ChangeSet, CommitResult, ElementPath, FilePreview, RawElements, RawSite, RawSnapshot, ReadQuery, SiteRef } from '../backend.js';
 import { dirname } from 'node:path';
 import { IisFtpsError } from '../../errors/errors.js';
 import type { SitesDocument } from './document.js';
-import { planEdits, findSite } from './edit/plan.js';
+import { planEdits } from './edit/plan.js';
 import type { Edit } from '../../changes/edits.js';
 import { createHash } from 'node:crypto';
 import { type FileBytes, fileBytes, piecesOf } from './file/read.js';
@@ -13,7 +13,7 @@ import { type LockOptions, withFileLock } from './file/lock.js';
 import { type BackupEntry, type BackupOptions, backupPolicy, keepBackup } from './file/backup.js';
 import { liveConfigPath } from './file/target.js';
 import { type RestoreResult, listConfigBackups, restoreConfigBackup } from './restore.js';
-import type { XmlIndex, XmlNode } from './scan/nodes.js';
+import type { NodeId, SiteNo, SpanIndex } from './scan/spans.js';
 import type { PathTrie } from './scan/scan.js';
 
 export interface XmlBackendOptions {
@@ -27,20 +27,51 @@ export interface XmlBackendOptions {
   readonly writeFs?: WriteFs;
 }
 
-function rawElements(node: XmlNode | null, query: ReadQuery): RawElements {
+/** The attributes set on each queried element below `node` (a site or siteDefaults), as the file holds them. */
+function rawElements(index: SpanIndex, node: NodeId, elements: readonly ElementPath[]): RawElements {
   const out: RawElements = {};
-  for (const { element, path } of query.elements) {
-    let n: XmlNode | undefined = node ?? undefined;
-    for (const name of path) n = n?.children.get(name);
-    const attrs: Record<string, string> = {};
-    for (const a of n?.attrs ?? []) attrs[a.name] = a.value;
-    out[element] = attrs;
+  for (const { element, path } of elements) {
+    let n = node;
+    for (const name of path) if (n >= 0) n = index.child(n, name);
+    out[element] = n >= 0 ? index.attrValues(n) : {};
   }
   return out;
 }
 
-export function siteNotFound(index: XmlIndex, ref: SiteRef): IisFtpsError {
-  const names = index.allSites.map((s) => `${JSON.stringify(s.name)} (id ${s.id ?? '?'})`);
+/**
+ * A site of a read, answered from the span index: its attributes are looked up when asked for
+ * and not kept, so reading every site of a large file builds no tree of them. `toJSON` gives
+ * the plain data the other backends return.
+ */
+class IndexedSite implements RawSite {
+  readonly #index: SpanIndex;
+  readonly #site: SiteNo;
+  readonly #elements: readonly ElementPath[];
+
+  constructor(index: SpanIndex, site: SiteNo, elements: readonly ElementPath[]) {
+    this.#index = index;
+    this.#site = site;
+    this.#elements = elements;
+  }
+  get name(): string {
+    return this.#index.siteName(this.#site);
+  }
+  get id(): number | null {
+    return this.#index.siteId(this.#site);
+  }
+  get protocols(): readonly string[] {
+    return this.#index.siteProtocols(this.#site);
+  }
+  get elements(): RawElements {
+    return rawElements(this.#index, this.#index.siteNode(this.#site), this.#elements);
+  }
+  toJSON(): RawSite {
+    return { name: this.name, id: this.id, protocols: [...this.protocols], elements: this.elements };
+  }
+}
+
+export function siteNotFound(index: SpanIndex, ref: SiteRef): IisFtpsError {
+  const names = index.siteEntries().map((s) => `${JSON.stringify(s.name)} (id ${s.id ?? '?'})`);
   const shown = names.length > 12 ? [...names.slice(0, 12), `and ${names.length - 12} more`] : names;
   const what = 'name' in ref ? `named ${JSON.stringify(ref.name)}` : `with id ${ref.id}`;
   const list = shown.length ? `Sites in the file: ${shown.join(', ')}` : 'The file has no sites';
@@ -73,14 +104,17 @@ export class XmlBackend implements Backend {
   async read(query: ReadQuery): Promise<RawSnapshot> {
     const doc = this.#documents.read(this.livePath, query);
     const { index } = doc;
-    const pick = query.allSites
-      ? index.sites
-      : (query.sites ?? []).map((ref) => findSite(index, ref) ?? (() => { throw siteNotFound(index, ref); })());
-    return {
-      version: doc.version,
-      siteDefaults: rawElements(index.siteDefaults, query),
-      sites: pick.map((s) => ({ name: s.name, id: s.id, protocols: [...s.protocols], elements: rawElements(s.node, query) })),
-    };
+    const sites: RawSite[] = [];
+    if (query.allSites) {
+      for (let s = 0; s < index.siteCount; s++) if (index.siteNode(s) >= 0) sites.push(new IndexedSite(index, s, query.elements));
+    } else {
+      for (const ref of query.sites ?? []) {
+        const s = index.findSite(ref);
+        if (s < 0) throw siteNotFound(index, ref);
+        sites.push(new IndexedSite(index, s, query.elements));
+      }
+    }
+    return { version: doc.version, siteDefaults: rawElements(index, index.siteDefaults, query.elements), sites };
   }
 
   /** The edits a change set makes, checked against the version it was made from. */

@@ -54,7 +54,7 @@ export function restoreConfigBackup(
     if (!(e instanceof IisFtpsError)) throw e;
     throw new IisFtpsError(e.code, `The backup ${entry.path} cannot be restored, nothing was written: ${e.message}`, e.details, { cause: e });
   }
-  if (!index.sitesNode && !(isMain && index.configSource)) {
+  if (index.sitesNode < 0 && !(isMain && index.configSource)) {
     throw new IisFtpsError('SECTION_NOT_FOUND', `The backup ${entry.path} has no sites section, so it is not a copy of ${entry.file}; nothing was restored`);
   }
   const current = currentBytes(entry.file);

@@ -10,27 +10,35 @@ import { type FileBytes, type LoadedFile, encodePieces, isAscii, piecesOf } from
  */
 export function editedContent(file: Pick<LoadedFile, 'bom' | 'text' | 'size'>, edits: readonly Edit[]): FileBytes | null {
   const { text } = file;
-  const parts: ([number, number] | string)[] = [];
+  const sorted = sortEdits(edits);
   let cursor = 0;
-  let length = 0;
   let changed = false;
-  for (const e of sortEdits(edits)) {
+  let length = text.length;
+  for (const e of sorted) {
     if (e.start < cursor) throw new Error(`internal: overlapping edits at ${e.start}`);
-    if (e.start > cursor) parts.push([cursor, e.start]);
-    if (e.text.length > 0) parts.push(e.text);
     if (!changed && (e.end - e.start !== e.text.length || !text.startsWith(e.text, e.start))) changed = true;
-    length += e.start - cursor + e.text.length;
+    length += e.text.length - (e.end - e.start);
     cursor = e.end;
   }
-  if (cursor < text.length) parts.push([cursor, text.length]);
-  length += text.length - cursor;
-  if (!changed || (length === text.length && sameText(text, parts))) return null;
+  // Edits that give back the text they replace, or that together do, leave the file as it is.
+  if (!changed || (length === text.length && sameText(text, partsOf(text, sorted)))) return null;
   const ascii = isAscii(file);
-  return () => encodePieces(text, ascii, file.bom, parts);
+  return () => encodePieces(text, ascii, file.bom, partsOf(text, sorted));
+}
+
+/** The new content as ranges of the original text and the edits' texts between them, in order. */
+function* partsOf(text: string, sorted: readonly Edit[]): Iterable<readonly [number, number] | string> {
+  let cursor = 0;
+  for (const e of sorted) {
+    if (e.start > cursor) yield [cursor, e.start];
+    if (e.text.length > 0) yield e.text;
+    cursor = e.end;
+  }
+  if (cursor < text.length) yield [cursor, text.length];
 }
 
 /** True when the parts, put together, are `text` itself (UTF-16 equality is byte equality: the encoding is one to one). */
-function sameText(text: string, parts: readonly ([number, number] | string)[]): boolean {
+function sameText(text: string, parts: Iterable<readonly [number, number] | string>): boolean {
   let at = 0;
   for (const part of parts) {
     if (typeof part === 'string') {

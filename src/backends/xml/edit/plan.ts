@@ -1,14 +1,14 @@
 import type { Change } from '../../backend.js';
 import { IisFtpsError } from '../../../errors/errors.js';
-import { type XmlIndex, type XmlNode, type XmlSite, indentAt, startsLine } from '../scan/nodes.js';
+import { type NodeId, type SpanIndex, indentAt, startsLine } from '../scan/spans.js';
 import { escapeAttribute } from './escape.js';
 import type { Edit } from '../../../changes/edits.js';
 
 /** A new element to create, with its attributes in the order the change set names them. */
 interface NewElement {
   readonly name: string;
-  readonly attrs: Map<string, string>;
-  readonly children: Map<string, NewElement>;
+  readonly attrs: AttributeOps;
+  readonly children: NewElement[];
 }
 
 /**
@@ -34,197 +34,213 @@ function opOf(ops: AttributeOps, name: string): string | null | undefined {
 }
 
 interface Group {
-  readonly owner: XmlNode | null;
   readonly path: readonly string[];
+  readonly pathKey: string;
   readonly ops: AttributeOps;
 }
-
 
 export function newlineOf(text: string): string {
   const lf = text.indexOf('\n');
   return lf > 0 && text[lf - 1] === '\r' ? '\r\n' : '\n';
 }
 
-interface SiteLookup {
-  readonly byName: Map<string, XmlSite[]>;
-  readonly byId: Map<number, XmlSite[]>;
-}
-
-const lookups = new WeakMap<XmlIndex, SiteLookup>();
-
-/** The index's sites by upper-cased name and by id, built once per index. */
-function lookupOf(index: XmlIndex): SiteLookup {
-  let l = lookups.get(index);
-  if (!l) {
-    l = { byName: new Map(), byId: new Map() };
-    for (const s of index.sites) {
-      const key = s.name.toUpperCase();
-      (l.byName.get(key) ?? l.byName.set(key, []).get(key)!).push(s);
-      if (s.id !== null) (l.byId.get(s.id) ?? l.byId.set(s.id, []).get(s.id)!).push(s);
-    }
-    lookups.set(index, l);
-  }
-  return l;
-}
-
-/** Finds the site a change names: by name (case-insensitive), and by id when one is given. */
-export function findSite(index: XmlIndex, ref: { readonly name?: string; readonly id?: number | null }): XmlSite | undefined {
-  const l = lookupOf(index);
-  if (ref.name !== undefined) return l.byName.get(ref.name.toUpperCase())?.find((s) => ref.id == null || s.id === ref.id);
-  return ref.id == null ? undefined : l.byId.get(ref.id)?.[0];
+/** Finds the site a change names: by name (case-insensitive), and by id when one is given. -1 when none. */
+export function findSite(index: SpanIndex, ref: { readonly name?: string; readonly id?: number | null }): NodeId {
+  const s = index.findSite(ref);
+  return s < 0 ? -1 : index.siteNode(s);
 }
 
 /**
  * Turns a change set into text edits, following docs/file-edits.md: values replaced in place,
  * attributes appended or removed with their leading blank, emptied elements pruned, missing
  * elements created and indented like their neighbours. Returns no edits when nothing changes.
+ *
+ * Every edit falls inside one site (or siteDefaults), and no edit depends on another site's, so
+ * the changes are planned site by site: only the edits outlive a site's planning, which keeps a
+ * change over fifty thousand sites small in memory.
  */
-export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
-  const { text } = index;
-  const nl = newlineOf(text);
-  // Groups by owner, then by path, kept in the order first named; paths are compared by their
-  // joined names (the same array, as change sets usually share them, is joined once).
-  const groupsByOwner = new Map<XmlNode | null, (Group & { readonly pathKey: string })[]>();
-  const groups: Group[] = [];
-  const pathKeys = new Map<readonly string[], string>();
+export function planEdits(index: SpanIndex, changes: readonly Change[]): Edit[] {
+  const owners = ownersOf(index, changes);
+  // Each owner's changes in the order given, owners in the order first named.
+  const order = new Uint32Array(changes.length);
+  let contiguous = true;
+  const seen = new Set<NodeId>();
+  for (let i = 0; i < changes.length; i++) {
+    order[i] = i;
+    if (i > 0 && owners[i] !== owners[i - 1]) {
+      if (seen.has(owners[i]!)) contiguous = false;
+      seen.add(owners[i - 1]!);
+    }
+  }
+  seen.clear();
+  if (!contiguous) {
+    const rank = new Map<NodeId, number>();
+    for (const o of owners) if (!rank.has(o)) rank.set(o, rank.size);
+    order.sort((a, b) => rank.get(owners[a]!)! - rank.get(owners[b]!)! || a - b);
+  }
+
+  const plan = new OwnerPlan(index);
+  const edits: Edit[] = [];
+  for (let i = 0; i < order.length; ) {
+    const owner = owners[order[i]!]!;
+    const groups: Group[] = [];
+    for (; i < order.length && owners[order[i]!] === owner; i++) {
+      const change = changes[order[i]!]!;
+      const pathKey = plan.pathKey(change.path);
+      let group = groups.find((g) => g.pathKey === pathKey);
+      if (!group) groups.push((group = { path: change.path, pathKey, ops: [] }));
+      // Re-setting moves nothing: an attribute keeps the position of its first mention.
+      setOp(group.ops, change.attribute, change.value);
+    }
+    plan.owner(owner, groups, edits);
+  }
+  return edits;
+}
+
+/** The element each change is about: a site's, siteDefaults' (-1 when the file has none yet). */
+function ownersOf(index: SpanIndex, changes: readonly Change[]): Int32Array {
+  const owners = new Int32Array(changes.length);
   // Changes to one site come together: its lookup is reused while the site stays the same.
   let lastRef: Change['site'] = null;
-  let lastSite: XmlSite | undefined;
+  let lastSite = -1;
+  changes.forEach((change, i) => {
+    if (change.level === 'siteDefaults') {
+      owners[i] = index.siteDefaults;
+      return;
+    }
+    const ref = change.site;
+    if (!(ref && lastRef && ref.name === lastRef.name && ref.id === lastRef.id)) {
+      lastSite = ref ? findSite(index, ref) : -1;
+      lastRef = ref;
+    }
+    if (lastSite < 0) throw new IisFtpsError('SITE_NOT_FOUND', `No site named ${JSON.stringify(change.site?.name)} in the file`, { site: change.site?.name ?? '' });
+    owners[i] = lastSite;
+  });
+  return owners;
+}
 
-  for (const change of changes) {
-    let owner: XmlNode | null;
-    if (change.level === 'siteDefaults') owner = index.siteDefaults;
-    else {
-      const ref = change.site;
-      let site: XmlSite | undefined;
-      if (ref && lastRef && ref.name === lastRef.name && ref.id === lastRef.id) site = lastSite;
-      else {
-        site = ref ? findSite(index, ref) : undefined;
-        lastRef = ref;
-        lastSite = site;
-      }
-      if (!site) throw new IisFtpsError('SITE_NOT_FOUND', `No site named ${JSON.stringify(change.site?.name)} in the file`, { site: change.site?.name ?? '' });
-      owner = site.node;
-    }
-    let pathKey = pathKeys.get(change.path);
-    if (pathKey === undefined) pathKeys.set(change.path, (pathKey = change.path.join('/')));
-    let byPath = groupsByOwner.get(owner);
-    if (!byPath) groupsByOwner.set(owner, (byPath = []));
-    let group = byPath.find((g) => g.pathKey === pathKey);
-    if (!group) {
-      byPath.push((group = { owner, path: change.path, pathKey, ops: [] }));
-      groups.push(group);
-    }
-    // Re-setting moves nothing: an attribute keeps the position of its first mention.
-    setOp(group.ops, change.attribute, change.value);
+/** Plans the edits of one owner (a site or siteDefaults) at a time, with what all of them share. */
+class OwnerPlan {
+  readonly #index: SpanIndex;
+  readonly #nl: string;
+  readonly #pathKeys = new Map<readonly string[], string>();
+  /** The same value escaped for the same quote is the same text: escaped once per plan. */
+  readonly #escaped = new Map<string, string>();
+
+  constructor(index: SpanIndex) {
+    this.#index = index;
+    this.#nl = newlineOf(index.text);
   }
 
-  const edits: Edit[] = [];
-  const anchors = new Map<XmlNode, Map<string, NewElement>>();
-  const removed = new Set<XmlNode>();
-  const removedChildren = new Map<XmlNode, XmlNode[]>();
-  /** Attribute counts after the change, for nodes whose count changes. */
-  const finalAttrCount = new Map<XmlNode, number>();
-  const prune: XmlNode[][] = [];
-  // The same value escaped for the same quote is the same text: escaped once per plan.
-  const escaped = new Map<string, string>();
-  const escape = (value: string, quote: '"' | "'"): string => {
+  /** Paths are compared by their joined names; the same array, as change sets usually share them, is joined once. */
+  pathKey(path: readonly string[]): string {
+    let key = this.#pathKeys.get(path);
+    if (key === undefined) this.#pathKeys.set(path, (key = path.join('/')));
+    return key;
+  }
+
+  #escape(value: string, quote: '"' | "'"): string {
     const key = quote + value;
-    let e = escaped.get(key);
-    if (e === undefined) escaped.set(key, (e = escapeAttribute(value, quote)));
+    let e = this.#escaped.get(key);
+    if (e === undefined) this.#escaped.set(key, (e = escapeAttribute(value, quote)));
     return e;
-  };
+  }
 
-  const addNew = (under: Map<string, NewElement>, path: readonly string[], ops: AttributeOps) => {
-    let level = under;
-    let el: NewElement | undefined;
-    for (const name of path) {
-      el = level.get(name);
-      if (!el) level.set(name, (el = { name, attrs: new Map(), children: new Map() }));
-      level = el.children;
-    }
-    for (const [k, v] of ops) if (v !== null) el!.attrs.set(k, v);
-  };
-  const hasSets = (ops: AttributeOps): boolean => ops.some((op) => op[1] !== null);
+  /** Appends the edits of one owner's groups to `out`. */
+  owner(owner: NodeId, groups: readonly Group[], out: Edit[]): void {
+    const index = this.#index;
+    const edits: Edit[] = [];
+    const anchors = new Map<NodeId, NewElement[]>();
+    /** Attribute counts after the change, for nodes whose count changes. */
+    const finalAttrCount = new Map<NodeId, number>();
+    const prune: NodeId[][] = [];
+    const anchor = (node: NodeId): NewElement[] => anchors.get(node) ?? anchors.set(node, []).get(node)!;
 
-  for (const group of groups) {
-    const { ops } = group;
-    if (!group.owner) {
-      // No <siteDefaults> yet: create it under <sites>.
-      if (!hasSets(ops)) continue;
-      if (!index.sitesNode) throw new IisFtpsError('SECTION_NOT_FOUND', 'The file has no <sites> section under <system.applicationHost>');
-      let under = anchors.get(index.sitesNode);
-      if (!under) anchors.set(index.sitesNode, (under = new Map()));
-      addNew(under, ['siteDefaults', ...group.path], ops);
-      continue;
+    for (const group of groups) {
+      const { ops } = group;
+      if (owner < 0) {
+        // No <siteDefaults> yet: create it under <sites>.
+        if (!hasSets(ops)) continue;
+        if (index.sitesNode < 0) throw new IisFtpsError('SECTION_NOT_FOUND', 'The file has no <sites> section under <system.applicationHost>');
+        addNew(anchor(index.sitesNode), ['siteDefaults', ...group.path], ops);
+        continue;
+      }
+      const chain: NodeId[] = [owner];
+      for (const name of group.path) {
+        const next = index.child(chain[chain.length - 1]!, name);
+        if (next < 0) break;
+        chain.push(next);
+      }
+      if (chain.length <= group.path.length) {
+        if (hasSets(ops)) addNew(anchor(chain[chain.length - 1]!), group.path.slice(chain.length - 1), ops);
+        continue;
+      }
+      const node = chain[chain.length - 1]!;
+      const first = index.firstAttr(node);
+      const total = index.attrCountOf(node);
+      let count = total;
+      let removedAny = false;
+      for (let a = first; a < first + total; a++) {
+        const value = opOf(ops, index.attrName(a));
+        if (value === undefined) continue;
+        if (value === null) {
+          edits.push({ start: a > first ? index.valueEnd(a - 1) + 1 : index.nameEnd(node), end: index.valueEnd(a) + 1, text: '' });
+          count--;
+          removedAny = true;
+        } else if (value !== index.value(a)) {
+          edits.push({ start: index.valueStart(a), end: index.valueEnd(a), text: this.#escape(value, index.quote(a)) });
+        }
+      }
+      let added = '';
+      for (const [k, v] of ops) {
+        if (v === null || index.attr(node, k) >= 0) continue;
+        added += ` ${k}="${this.#escape(v, '"')}"`;
+        count++;
+      }
+      if (added !== '') {
+        const at = total > 0 ? index.valueEnd(first + total - 1) + 1 : index.nameEnd(node);
+        edits.push({ start: at, end: at, text: added });
+      }
+      if (count !== total) finalAttrCount.set(node, count);
+      // Only a removal empties an element; one that was empty before is left as the user wrote it.
+      if (count === 0 && removedAny) prune.push(chain);
     }
-    const chain: XmlNode[] = [group.owner];
-    for (const name of group.path) {
-      const next = chain[chain.length - 1]!.children.get(name);
-      if (!next) break;
-      chain.push(next);
-    }
-    if (chain.length <= group.path.length) {
-      if (!hasSets(ops)) continue;
-      const anchor = chain[chain.length - 1]!;
-      let under = anchors.get(anchor);
-      if (!under) anchors.set(anchor, (under = new Map()));
-      addNew(under, group.path.slice(chain.length - 1), ops);
-      continue;
-    }
-    const node = chain[chain.length - 1]!;
-    const attrs = node.attrs;
-    let count = attrs.length;
-    let removedAny = false;
-    for (let i = 0; i < attrs.length; i++) {
-      const a = attrs[i]!;
-      const value = opOf(ops, a.name);
-      if (value === undefined) continue;
-      if (value === null) {
-        const prev = attrs[i - 1];
-        edits.push({ start: prev ? prev.valueEnd + 1 : node.nameEnd, end: a.valueEnd + 1, text: '' });
-        count--;
-        removedAny = true;
-      } else if (value !== a.value) {
-        edits.push({ start: a.valueStart, end: a.valueEnd, text: escape(value, a.quote) });
+
+    // Prune elements left with nothing, bottom-up, never the site or siteDefaults itself.
+    const removed = new Set<NodeId>();
+    const removedChildren = new Map<NodeId, NodeId[]>();
+    for (const chain of prune) {
+      for (let i = chain.length - 1; i >= 1; i--) {
+        const node = chain[i]!;
+        if (removed.has(node) || anchors.has(node)) break;
+        const attrs = finalAttrCount.get(node) ?? index.attrCountOf(node);
+        if (attrs > 0 || hasOtherContent(index, node, removedChildren.get(node) ?? [])) break;
+        removed.add(node);
+        const parent = chain[i - 1]!;
+        (removedChildren.get(parent) ?? removedChildren.set(parent, []).get(parent)!).push(node);
       }
     }
-    let added = '';
-    for (const [k, v] of ops) {
-      if (v === null || attrs.some((a) => a.name === k)) continue;
-      added += ` ${k}="${escape(v, '"')}"`;
-      count++;
-    }
-    if (added !== '') {
-      const last = attrs[attrs.length - 1];
-      const at = last ? last.valueEnd + 1 : node.nameEnd;
-      edits.push({ start: at, end: at, text: added });
-    }
-    if (count !== attrs.length) finalAttrCount.set(node, count);
-    // Only a removal empties an element; one that was empty before is left as the user wrote it.
-    if (count === 0 && removedAny) prune.push(chain);
+
+    // Removed elements take the edits inside them along; nested removals fold into the outermost.
+    const topRemoved = removed.size === 0 ? [] : outermost([...removed].map((node) => wholeLines(index, node)));
+    for (const e of edits) if (topRemoved.length === 0 || !within(topRemoved, e)) out.push(e);
+    for (const [node, children] of anchors) out.push(insertChildren(index, this.#nl, node, children));
+    for (const r of topRemoved) out.push(r);
   }
+}
 
-  // Prune elements left with nothing, bottom-up, never the site or siteDefaults itself.
-  for (const chain of prune) {
-    for (let i = chain.length - 1; i >= 1; i--) {
-      const node = chain[i]!;
-      if (removed.has(node) || anchors.has(node)) break;
-      const attrs = finalAttrCount.get(node) ?? node.attrs.length;
-      if (attrs > 0 || hasOtherContent(text, node, removedChildren.get(node) ?? [])) break;
-      removed.add(node);
-      const parent = chain[i - 1]!;
-      (removedChildren.get(parent) ?? removedChildren.set(parent, []).get(parent)!).push(node);
-    }
+const hasSets = (ops: AttributeOps): boolean => ops.some((op) => op[1] !== null);
+
+/** Adds the elements of `path` below an anchor's new children (merged with those already there), with the values set. */
+function addNew(under: NewElement[], path: readonly string[], ops: AttributeOps): void {
+  let level = under;
+  let el: NewElement | undefined;
+  for (const name of path) {
+    el = level.find((c) => c.name === name);
+    if (!el) level.push((el = { name, attrs: [], children: [] }));
+    level = el.children;
   }
-
-  // Removed elements take the edits inside them along; nested removals fold into the outermost.
-  const topRemoved = removed.size === 0 ? [] : outermost([...removed].map((node) => wholeLines(text, node)));
-  const kept = topRemoved.length === 0 ? edits : edits.filter((e) => !within(topRemoved, e));
-
-  for (const [anchor, children] of anchors) kept.push(insertChildren(text, nl, anchor, [...children.values()]));
-  for (const r of topRemoved) kept.push(r);
-  return kept;
+  for (const [k, v] of ops) if (v !== null) setOp(el!.attrs, k, v);
 }
 
 /**
@@ -232,15 +248,17 @@ export function planEdits(index: XmlIndex, changes: readonly Change[]): Edit[] {
  * elements, comments, processing instructions, CDATA or text. Looked at only for elements
  * about to be pruned, so the scan need not count content.
  */
-function hasOtherContent(text: string, node: XmlNode, children: readonly XmlNode[]): boolean {
-  if (node.selfClosing) return false;
-  const skip = [...children].sort((a, b) => a.start - b.start);
-  let i = node.startTagEnd;
+function hasOtherContent(index: SpanIndex, node: NodeId, children: readonly NodeId[]): boolean {
+  if (index.selfClosing(node)) return false;
+  const { text } = index;
+  const skip = [...children].sort((a, b) => index.start(a) - index.start(b));
+  let i = index.startTagEnd(node);
+  const stop = index.endTagStart(node);
   let k = 0;
-  while (i < node.endTagStart) {
+  while (i < stop) {
     const child = skip[k];
-    if (child && i === child.start) {
-      i = child.end;
+    if (child !== undefined && i === index.start(child)) {
+      i = index.end(child);
       k++;
       continue;
     }
@@ -278,43 +296,46 @@ function within(ranges: readonly Edit[], e: Edit): boolean {
 }
 
 /** The element's span, widened to its whole line(s) when nothing else stands on them. */
-function wholeLines(text: string, node: XmlNode): Edit {
-  if (!startsLine(text, node.start)) return { start: node.start, end: node.end, text: '' };
-  let end = node.end;
+function wholeLines(index: SpanIndex, node: NodeId): Edit {
+  const { text } = index;
+  const start = index.start(node);
+  if (!startsLine(text, start)) return { start, end: index.end(node), text: '' };
+  let end = index.end(node);
   while (text[end] === ' ' || text[end] === '\t') end++;
   if (text[end] === '\r' && text[end + 1] === '\n') end += 2;
   else if (text[end] === '\n') end += 1;
-  else if (end < text.length) return { start: node.start, end: node.end, text: '' };
-  return { start: text.lastIndexOf('\n', node.start - 1) + 1, end, text: '' };
+  else if (end < text.length) return { start, end: index.end(node), text: '' };
+  return { start: text.lastIndexOf('\n', start - 1) + 1, end, text: '' };
 }
 
-function insertChildren(text: string, nl: string, anchor: XmlNode, children: readonly NewElement[]): Edit {
-  const aIndent = indentAt(text, anchor.start);
-  const pIndent = anchor.parentStart >= 0 ? indentAt(text, anchor.parentStart) : '';
+function insertChildren(index: SpanIndex, nl: string, anchor: NodeId, children: readonly NewElement[]): Edit {
+  const { text } = index;
+  const name = index.name(anchor);
+  const aIndent = indentAt(text, index.start(anchor));
+  const parentStart = index.parentStart(anchor);
+  const pIndent = parentStart >= 0 ? indentAt(text, parentStart) : '';
   const baseUnit = aIndent.length > pIndent.length && aIndent.startsWith(pIndent) ? aIndent.slice(pIndent.length) : '    ';
-  const childIndent =
-    anchor.firstChildStart >= 0 && startsLine(text, anchor.firstChildStart) ? indentAt(text, anchor.firstChildStart) : aIndent + baseUnit;
+  const firstChild = index.firstChildStart(anchor);
+  const childIndent = firstChild >= 0 && startsLine(text, firstChild) ? indentAt(text, firstChild) : aIndent + baseUnit;
   const unit = childIndent.length > aIndent.length && childIndent.startsWith(aIndent) ? childIndent.slice(aIndent.length) : baseUnit;
 
   const render = (el: NewElement, indent: string): string => {
-    const attrs = [...el.attrs].map(([k, v]) => ` ${k}="${escapeAttribute(v, '"')}"`).join('');
-    if (el.children.size === 0) return `<${el.name}${attrs} />`;
-    const inner = [...el.children.values()].map((c) => nl + indent + unit + render(c, indent + unit)).join('');
+    const attrs = el.attrs.map(([k, v]) => ` ${k}="${escapeAttribute(v!, '"')}"`).join('');
+    if (el.children.length === 0) return `<${el.name}${attrs} />`;
+    const inner = el.children.map((c) => nl + indent + unit + render(c, indent + unit)).join('');
     return `<${el.name}${attrs}>${inner}${nl}${indent}</${el.name}>`;
   };
 
-  if (anchor.selfClosing) {
-    const last = anchor.attrs[anchor.attrs.length - 1];
-    const from = last ? last.valueEnd + 1 : anchor.nameEnd;
+  if (index.selfClosing(anchor)) {
     const block = children.map((c) => nl + childIndent + render(c, childIndent)).join('');
-    return { start: from, end: anchor.startTagEnd, text: `>${block}${nl}${aIndent}</${anchor.name}>` };
+    return { start: index.attrsEnd(anchor), end: index.startTagEnd(anchor), text: `>${block}${nl}${aIndent}</${name}>` };
   }
-  const lineStart = text.lastIndexOf('\n', anchor.endTagStart - 1) + 1;
-  if (lineStart > anchor.startTagEnd && startsLine(text, anchor.endTagStart)) {
+  const endTagStart = index.endTagStart(anchor);
+  const lineStart = text.lastIndexOf('\n', endTagStart - 1) + 1;
+  if (lineStart > index.startTagEnd(anchor) && startsLine(text, endTagStart)) {
     const lines = children.map((c) => childIndent + render(c, childIndent) + nl).join('');
     return { start: lineStart, end: lineStart, text: lines };
   }
   const block = children.map((c) => nl + childIndent + render(c, childIndent)).join('');
-  return { start: anchor.endTagStart, end: anchor.endTagStart, text: `${block}${nl}${aIndent}` };
+  return { start: endTagStart, end: endTagStart, text: `${block}${nl}${aIndent}` };
 }
-

@@ -1,8 +1,7 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
-import { lexAttributes } from './attributes.js';
-import type { SiteEntry, XmlIndex, XmlNode, XmlSite } from './nodes.js';
+import { type NodeId, type SiteNo, SpanIndex } from './spans.js';
 
 /** A prefix tree of the element paths to track below `<site>` / `<siteDefaults>`. */
 export type PathTrie = Map<string, PathTrie>;
@@ -42,26 +41,24 @@ export interface SiteFilter {
   readonly ids: ReadonlySet<number>;
 }
 
+/** What the scan knows of each open element: small, and shared by every element nobody asked for. */
 interface Frame {
   readonly name: string;
   readonly start: number;
-  /** The tracked node, or null for elements nobody asked for. */
-  readonly node: XmlNode | null;
+  /** The tracked node, or -1 for elements nobody asked for. */
+  readonly node: NodeId;
   /** What to track below this element. */
   readonly trie: PathTrie | null;
   /** Depth along the path to `<sites>` this frame matches, or -1. */
   readonly sitesDepth: number;
-  readonly site: XmlSite | null;
+  /** The site this frame is (`<site>`) or lists the bindings of (`<bindings>`), or -1. */
+  readonly site: SiteNo;
+  /** Protocols of the site's bindings, collected while its `<bindings>` is open. */
+  readonly protocols: string[] | null;
 }
 
-/** The children of every leaf: one shared map, never written (a node gets its own map with its first child). */
-const NO_CHILDREN: ReadonlyMap<string, XmlNode> = new Map();
-
-/** Values longer than this are rarely shared by sites (names, hashes), so they are not interned. */
-const INTERN_MAX = 24;
-
 /** The frame of every element that matters to nobody: shared, so the pass allocates nothing for it. */
-const UNTRACKED: Frame = Object.freeze({ name: '', start: -1, node: null, trie: null, sitesDepth: -1, site: null });
+const UNTRACKED: Frame = Object.freeze({ name: '', start: -1, node: -1, trie: null, sitesDepth: -1, site: -1, protocols: null });
 
 export interface ScanOptions {
   /** The file's name, for error positions. */
@@ -71,57 +68,55 @@ export interface ScanOptions {
   readonly siteFilter?: SiteFilter;
 }
 
+const isBlank = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+
 /**
  * One pass of a conformant XML parser over the whole document. Refuses a DTD and anything not
- * well-formed with its line and column. Builds nodes only for `<sites>`, each `<site>` (or each
- * site the filter names) and `<siteDefaults>`, the tracked paths below them, and those sites'
- * binding protocols; every other element costs the parser's own work and nothing more.
+ * well-formed with its line and column. Records spans only for `<sites>`, each `<site>` (or
+ * each site the filter names) and `<siteDefaults>`, the tracked paths below them, and those
+ * sites' binding protocols; every other element costs the parser's own work and nothing more.
  */
-export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): XmlIndex {
+export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): SpanIndex {
   const sitesPath = options.sitesPath ?? SITES_IN_APPHOST;
   const filter = options.siteFilter;
   // Few handlers on purpose: past about seven, V8 turns the parser object into a slow
   // dictionary and every character of the document pays for it (several times slower).
   const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
+  const index = new SpanIndex(text);
   const stack: Frame[] = [];
-  const sites: XmlSite[] = [];
-  const allSites: SiteEntry[] = [];
-  let siteDefaults: XmlNode | null = null;
-  let sitesNode: XmlNode | null = null;
-  let configSource: string | null = null;
 
   const fail = (code: 'XML_MALFORMED' | 'XML_DTD' | 'XML_ENCODING', message: string, offset: number): never => {
     const position = positionAt(text, offset, options.file);
     throw new IisFtpsError(code, `${message} (line ${position.line}, column ${position.column})`, { position });
   };
 
-  // Element and attribute names and short values, one string each for the whole document:
-  // fifty thousand sites repeat the same few, and each kept copy would cost memory.
-  const interned = new Map<string, string>();
-  const intern = (s: string): string => {
-    if (s.length > INTERN_MAX) return s;
-    const known = interned.get(s);
-    if (known !== undefined) return known;
-    interned.set(s, s);
-    return s;
-  };
-
-  const makeNode = (tag: SaxesTagPlain, tagStart: number, parentStart: number): XmlNode => {
+  /**
+   * Records an element whose start tag just ended. The parser has accepted the tag as
+   * well-formed, so a plain walk over it finds each attribute's span exactly; attributes are
+   * recorded for elements below a site or siteDefaults, the ones edits touch.
+   */
+  const record = (tag: SaxesTagPlain, tagStart: number, parentStart: number, withAttrs: boolean): NodeId => {
     const startTagEnd = parser.position;
-    const nameEnd = tagStart + 1 + tag.name.length;
-    return {
-      name: intern(tag.name),
-      start: tagStart,
-      nameEnd,
-      startTagEnd,
-      selfClosing: tag.isSelfClosing,
-      endTagStart: startTagEnd,
-      end: startTagEnd,
-      attrs: lexAttributes(text, nameEnd, startTagEnd, tag.attributes, intern),
-      children: NO_CHILDREN,
-      parentStart,
-      firstChildStart: -1,
-    };
+    let i = tagStart + 1 + tag.name.length;
+    let attrsEnd = i;
+    const node = index.openNode({ name: tag.name, start: tagStart, startTagEnd, selfClosing: tag.isSelfClosing, attrsEnd, parentStart });
+    for (;;) {
+      while (i < startTagEnd && isBlank(text.charCodeAt(i))) i++;
+      const c = text[i];
+      if (i >= startTagEnd || c === '>' || c === '/') break;
+      const start = i;
+      while (i < startTagEnd && text[i] !== '=' && !isBlank(text.charCodeAt(i))) i++;
+      const name = text.slice(start, i);
+      while (text[i] !== '=') i++;
+      i++;
+      while (isBlank(text.charCodeAt(i))) i++;
+      const valueStart = i + 1;
+      const valueEnd = text.indexOf(text[i]!, valueStart);
+      if (withAttrs) index.addAttr(name, start, valueStart, valueEnd, tag.attributes[name] ?? '');
+      i = attrsEnd = valueEnd + 1;
+    }
+    index.setAttrsEnd(node, attrsEnd);
+    return node;
   };
 
   parser.on('xmldecl', (decl) => {
@@ -139,57 +134,51 @@ export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): X
     // The start tag ends here; its `<` is the last one before (an attribute value cannot hold `<`).
     const tagStartOf = () => text.lastIndexOf('<', parser.position - 1);
     let frame = UNTRACKED;
-    if (parent?.node && parent.node.firstChildStart < 0) parent.node.firstChildStart = tagStartOf();
+    if (parent && parent.node >= 0) index.setFirstChildStart(parent.node, tagStartOf());
     if ((parent ? parent.sitesDepth === depth - 1 : depth === 0) && sitesPath[depth] === tag.name) {
       const start = tagStartOf();
-      let node: XmlNode | null = null;
-      if (depth === sitesPath.length - 1 && !sitesNode) {
-        node = sitesNode = makeNode(tag, start, parent?.start ?? -1);
-        configSource = tag.attributes['configSource'] ?? null;
+      let node = -1;
+      if (depth === sitesPath.length - 1 && index.sitesNode < 0) {
+        node = index.sitesNode = record(tag, start, parent?.start ?? -1, false);
+        index.configSource = tag.attributes['configSource'] ?? null;
       }
-      frame = { name: tag.name, start, node, trie: null, sitesDepth: depth, site: null };
-    } else if (parent?.node && parent.node === sitesNode && (tag.name === 'site' || tag.name === 'siteDefaults')) {
+      frame = { name: tag.name, start, node, trie: null, sitesDepth: depth, site: -1, protocols: null };
+    } else if (parent && parent.node >= 0 && parent.node === index.sitesNode && (tag.name === 'site' || tag.name === 'siteDefaults')) {
+      const start = tagStartOf();
       if (tag.name === 'siteDefaults') {
-        const start = tagStartOf();
-        const node = makeNode(tag, start, parent.start);
-        siteDefaults ??= node;
-        frame = { name: tag.name, start, node, trie, sitesDepth: -1, site: null };
+        const node = record(tag, start, parent.start, false);
+        if (index.siteDefaults < 0) index.siteDefaults = node;
+        frame = { name: tag.name, start, node, trie, sitesDepth: -1, site: -1, protocols: null };
       } else {
         const name = tag.attributes['name'] ?? '';
         const rawId = tag.attributes['id'];
         const id = rawId !== undefined && /^\d+$/.test(rawId) ? Number(rawId) : null;
-        allSites.push({ name, id });
         if (!filter || filter.names.has(name.toUpperCase()) || (id !== null && filter.ids.has(id))) {
-          const start = tagStartOf();
-          const node = makeNode(tag, start, parent.start);
-          const site: XmlSite = { node, name, id, protocols: [] };
-          sites.push(site);
-          frame = { name: tag.name, start, node, trie, sitesDepth: -1, site };
-        }
+          const node = record(tag, start, parent.start, false);
+          const site = index.addSite(name, id, node);
+          frame = { name: tag.name, start, node, trie, sitesDepth: -1, site, protocols: null };
+        } else index.addSite(name, id, -1);
       }
     } else if (parent?.trie?.has(tag.name)) {
       const start = tagStartOf();
-      const node = makeNode(tag, start, parent.start);
-      if (parent.node && !parent.node.children.has(tag.name)) {
-        if (parent.node.children === NO_CHILDREN) parent.node.children = new Map();
-        (parent.node.children as Map<string, XmlNode>).set(node.name, node);
-      }
-      frame = { name: tag.name, start, node, trie: parent.trie.get(tag.name)!, sitesDepth: -1, site: null };
-    } else if (tag.name === 'bindings' && parent?.site && parent.node === parent.site.node) {
-      frame = { name: tag.name, start: -1, node: null, trie: null, sitesDepth: -1, site: parent.site };
-    } else if (tag.name === 'binding' && parent?.name === 'bindings' && parent.site) {
+      const node = record(tag, start, parent.start, true);
+      frame = { name: tag.name, start, node, trie: parent.trie.get(tag.name)!, sitesDepth: -1, site: -1, protocols: null };
+    } else if (tag.name === 'bindings' && parent && parent.site >= 0 && parent.protocols === null) {
+      frame = { name: tag.name, start: -1, node: -1, trie: null, sitesDepth: -1, site: parent.site, protocols: [] };
+    } else if (tag.name === 'binding' && parent?.name === 'bindings' && parent.protocols) {
       const protocol = tag.attributes['protocol'];
-      if (protocol !== undefined) parent.site.protocols.push(intern(protocol.toLowerCase()));
+      if (protocol !== undefined) parent.protocols.push(protocol.toLowerCase());
     }
     stack.push(frame);
   });
   // saxes reports a self-closing tag as an open and a close tag, both ending after `/>`.
   parser.on('closetag', () => {
-    const n = stack.pop()!.node;
-    if (n) {
-      n.end = parser.position;
-      n.endTagStart = n.selfClosing ? n.startTagEnd : text.lastIndexOf('</', n.end - 1);
-    }
+    const frame = stack.pop()!;
+    const n = frame.node;
+    if (n >= 0) {
+      const end = parser.position;
+      index.closeNode(n, index.selfClosing(n) ? index.startTagEnd(n) : text.lastIndexOf('</', end - 1), end);
+    } else if (frame.protocols) index.addProtocols(frame.site, frame.protocols);
   });
   parser.on('error', (e) => {
     const message = e.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '').replace(/\.$/, '');
@@ -197,5 +186,5 @@ export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): X
   });
 
   parser.write(text).close();
-  return { text, sites, allSites, siteDefaults, sitesNode, configSource };
+  return index.seal();
 }

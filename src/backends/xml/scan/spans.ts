@@ -1,0 +1,378 @@
+/**
+ * The span index of one document: where each element and attribute the product tracks starts
+ * and ends in the text, kept in columns of typed arrays rather than one object per element.
+ * Fifty thousand sites cost a few bytes per span and no garbage-collected objects beyond the
+ * site names; everything else (an attribute's value, a site's protocols) is read from the
+ * text or a small shared table when asked for.
+ *
+ * Elements are numbered in document order (`NodeId`), attributes in order of appearance
+ * (`AttrId`), and sites in file order (`SiteNo`); -1 means "none".
+ */
+
+export type NodeId = number;
+export type AttrId = number;
+export type SiteNo = number;
+
+/** A column of 32-bit integers that grows as a scan appends to it. */
+class IntColumn {
+  data: Int32Array;
+  constructor(capacity: number) {
+    this.data = new Int32Array(Math.max(16, capacity));
+  }
+  ensure(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Int32Array(Math.max(n, this.data.length * 2));
+    next.set(this.data);
+    this.data = next;
+  }
+  /** Drops the unused tail once the scan is done. */
+  trim(n: number): void {
+    if (this.data.length > n + (n >> 3) + 16) this.data = this.data.slice(0, n);
+  }
+}
+
+/** One site as listed: its name (unescaped) and id. */
+export interface SiteEntry {
+  readonly name: string;
+  readonly id: number | null;
+}
+
+/** The fields of an element known when its start tag ends. */
+export interface OpenNode {
+  readonly name: string;
+  readonly start: number;
+  readonly startTagEnd: number;
+  readonly selfClosing: boolean;
+  /** Offset just after the last attribute's closing quote, or after the name when there are none. */
+  readonly attrsEnd: number;
+  readonly parentStart: number;
+}
+
+const NODE_FIELDS = ['start', 'startTagEnd', 'endTagStart', 'end', 'parentStart', 'firstChildStart', 'attrsEnd', 'firstAttr', 'attrCount', 'meta'] as const;
+const ATTR_FIELDS = ['start', 'valueStart', 'valueEnd', 'name'] as const;
+const SELF_CLOSING = 1 << 16;
+type NodeColumns = Record<(typeof NODE_FIELDS)[number], IntColumn>;
+type AttrColumns = Record<(typeof ATTR_FIELDS)[number], IntColumn>;
+
+export class SpanIndex {
+  /** The document text without a byte-order mark. */
+  readonly text: string;
+  /** `configSource` of `<sites>`, when the section lives in another file. */
+  configSource: string | null = null;
+  /** The `<sites>` element and `<siteDefaults>`, or -1. */
+  sitesNode: NodeId = -1;
+  siteDefaults: NodeId = -1;
+
+  nodeCount = 0;
+  attrCount = 0;
+  siteCount = 0;
+
+  readonly #nodes: NodeColumns;
+  readonly #attrs: AttrColumns;
+  /** Element and attribute names, one string each; columns hold their numbers. */
+  readonly #names: string[] = [];
+  readonly #nameIds = new Map<string, number>();
+  /** Decoded values that differ from their source text (entities, white space); most values do not. */
+  readonly #decoded = new Map<AttrId, string>();
+
+  readonly #siteNames: string[] = [];
+  #siteIds: Float64Array;
+  readonly #siteNode: IntColumn;
+  readonly #siteProtocols: IntColumn;
+  /** Distinct lists of binding protocols; sites hold their number. */
+  readonly #protocolSets: (readonly string[])[] = [];
+  readonly #protocolSetIds = new Map<string, number>();
+  #byExactName: Map<string, SiteNo> | null = null;
+  #byName: Map<string, SiteNo[]> | null = null;
+  #byId: Map<number, SiteNo> | null = null;
+
+  constructor(text: string) {
+    this.text = text;
+    // About one tracked element per 600 characters of a hosting configuration: a first guess that growth corrects.
+    const guess = text.length >> 9;
+    this.#nodes = Object.fromEntries(NODE_FIELDS.map((f) => [f, new IntColumn(guess)])) as NodeColumns;
+    this.#attrs = Object.fromEntries(ATTR_FIELDS.map((f) => [f, new IntColumn(guess)])) as AttrColumns;
+    this.#siteIds = new Float64Array(Math.max(16, guess >> 2));
+    this.#siteNode = new IntColumn(guess >> 2);
+    this.#siteProtocols = new IntColumn(guess >> 2);
+  }
+
+  #nameId(name: string): number {
+    let id = this.#nameIds.get(name);
+    if (id === undefined) {
+      id = this.#names.length;
+      this.#names.push(name);
+      this.#nameIds.set(name, id);
+    }
+    return id;
+  }
+
+  // ---- building (used by the scan) ----
+
+  /** Appends an element whose start tag has just ended. Its end is set by `closeNode`. */
+  openNode(n: OpenNode): NodeId {
+    const id = this.nodeCount++;
+    const c = this.#nodes;
+    for (const f of NODE_FIELDS) c[f].ensure(this.nodeCount);
+    c.start.data[id] = n.start;
+    c.startTagEnd.data[id] = n.startTagEnd;
+    c.endTagStart.data[id] = n.startTagEnd;
+    c.end.data[id] = n.startTagEnd;
+    c.parentStart.data[id] = n.parentStart;
+    c.firstChildStart.data[id] = -1;
+    c.attrsEnd.data[id] = n.attrsEnd;
+    c.firstAttr.data[id] = this.attrCount;
+    c.attrCount.data[id] = 0;
+    c.meta.data[id] = this.#nameId(n.name) | (n.selfClosing ? SELF_CLOSING : 0);
+    return id;
+  }
+
+  /** Records an attribute of the element opened last. `decoded` is the parser's value of it. */
+  addAttr(name: string, start: number, valueStart: number, valueEnd: number, decoded: string): void {
+    const id = this.attrCount++;
+    const c = this.#attrs;
+    for (const f of ATTR_FIELDS) c[f].ensure(this.attrCount);
+    c.start.data[id] = start;
+    c.valueStart.data[id] = valueStart;
+    c.valueEnd.data[id] = valueEnd;
+    c.name.data[id] = this.#nameId(name);
+    this.#nodes.attrCount.data[this.nodeCount - 1]!++;
+    if (decoded.length !== valueEnd - valueStart || !this.text.startsWith(decoded, valueStart)) this.#decoded.set(id, decoded);
+  }
+
+  setAttrsEnd(n: NodeId, offset: number): void {
+    this.#nodes.attrsEnd.data[n] = offset;
+  }
+
+  setFirstChildStart(n: NodeId, offset: number): void {
+    if (this.#nodes.firstChildStart.data[n]! < 0) this.#nodes.firstChildStart.data[n] = offset;
+  }
+
+  closeNode(n: NodeId, endTagStart: number, end: number): void {
+    this.#nodes.endTagStart.data[n] = endTagStart;
+    this.#nodes.end.data[n] = end;
+  }
+
+  /** Lists a site; its nodes are built (`node`) or not (-1). */
+  addSite(name: string, id: number | null, node: NodeId): SiteNo {
+    const s = this.siteCount++;
+    this.#siteNames.push(name);
+    if (s >= this.#siteIds.length) {
+      const next = new Float64Array(this.#siteIds.length * 2);
+      next.set(this.#siteIds);
+      this.#siteIds = next;
+    }
+    this.#siteIds[s] = id ?? Number.NaN;
+    this.#siteNode.ensure(this.siteCount);
+    this.#siteProtocols.ensure(this.siteCount);
+    this.#siteNode.data[s] = node;
+    this.#siteProtocols.data[s] = this.#protocolSet([]);
+    return s;
+  }
+
+  /** Adds the protocols of one `<bindings>` element to the site's. */
+  addProtocols(s: SiteNo, protocols: readonly string[]): void {
+    const known = this.siteProtocols(s);
+    this.#siteProtocols.data[s] = this.#protocolSet(known.length ? [...known, ...protocols] : protocols);
+  }
+
+  #protocolSet(protocols: readonly string[]): number {
+    const key = protocols.join('\n');
+    let id = this.#protocolSetIds.get(key);
+    if (id === undefined) {
+      id = this.#protocolSets.length;
+      this.#protocolSets.push(Object.freeze([...protocols]));
+      this.#protocolSetIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** Ends the build: columns shrink to what they hold. */
+  seal(): this {
+    for (const f of NODE_FIELDS) this.#nodes[f].trim(this.nodeCount);
+    for (const f of ATTR_FIELDS) this.#attrs[f].trim(this.attrCount);
+    this.#siteNode.trim(this.siteCount);
+    this.#siteProtocols.trim(this.siteCount);
+    if (this.#siteIds.length > this.siteCount + 16) this.#siteIds = this.#siteIds.slice(0, this.siteCount);
+    return this;
+  }
+
+  // ---- elements ----
+
+  name(n: NodeId): string {
+    return this.#names[this.#nodes.meta.data[n]! & 0xffff]!;
+  }
+  /** Offset of `<`. */
+  start(n: NodeId): number {
+    return this.#nodes.start.data[n]!;
+  }
+  /** Offset just after the element name in the start tag. */
+  nameEnd(n: NodeId): number {
+    return this.start(n) + 1 + this.name(n).length;
+  }
+  /** Offset just after the start tag's `>`. */
+  startTagEnd(n: NodeId): number {
+    return this.#nodes.startTagEnd.data[n]!;
+  }
+  /** Offset of `</` (equal to `startTagEnd` when self-closing). */
+  endTagStart(n: NodeId): number {
+    return this.#nodes.endTagStart.data[n]!;
+  }
+  /** Offset just after the element. */
+  end(n: NodeId): number {
+    return this.#nodes.end.data[n]!;
+  }
+  selfClosing(n: NodeId): boolean {
+    return (this.#nodes.meta.data[n]! & SELF_CLOSING) !== 0;
+  }
+  /** Offset of the parent's `<`, or -1 for the root. */
+  parentStart(n: NodeId): number {
+    return this.#nodes.parentStart.data[n]!;
+  }
+  /** Offset of the first child element's `<` (any name, tracked or not), or -1. */
+  firstChildStart(n: NodeId): number {
+    return this.#nodes.firstChildStart.data[n]!;
+  }
+  /** Offset just after the last attribute's closing quote, or after the name when there are none. */
+  attrsEnd(n: NodeId): number {
+    return this.#nodes.attrsEnd.data[n]!;
+  }
+
+  /**
+   * The first tracked child element of `n` with that name, or -1. Nodes are numbered in
+   * document order, so `n`'s descendants follow it; a site holds a handful of them.
+   */
+  child(n: NodeId, name: string): NodeId {
+    const start = this.start(n);
+    const end = this.end(n);
+    for (let m = n + 1; m < this.nodeCount && this.start(m) < end; m++) {
+      if (this.parentStart(m) === start && this.name(m) === name) return m;
+    }
+    return -1;
+  }
+
+  // ---- attributes ----
+
+  /** How many attributes are recorded for `n`: all of them for an element below a site or siteDefaults, none for those. */
+  attrCountOf(n: NodeId): number {
+    return this.#nodes.attrCount.data[n]!;
+  }
+  firstAttr(n: NodeId): AttrId {
+    return this.#nodes.firstAttr.data[n]!;
+  }
+  attrName(a: AttrId): string {
+    return this.#names[this.#attrs.name.data[a]!]!;
+  }
+  /** Offset of the attribute's name. */
+  attrStart(a: AttrId): number {
+    return this.#attrs.start.data[a]!;
+  }
+  /** Offset just after the opening quote. */
+  valueStart(a: AttrId): number {
+    return this.#attrs.valueStart.data[a]!;
+  }
+  /** Offset of the closing quote. */
+  valueEnd(a: AttrId): number {
+    return this.#attrs.valueEnd.data[a]!;
+  }
+  quote(a: AttrId): '"' | "'" {
+    return this.text[this.valueEnd(a)] as '"' | "'";
+  }
+  /** The value with entities decoded and white space normalized, as the XML parser reported it. */
+  value(a: AttrId): string {
+    return this.#decoded.get(a) ?? this.text.slice(this.valueStart(a), this.valueEnd(a));
+  }
+  /** The attribute of `n` with that name, or -1. */
+  attr(n: NodeId, name: string): AttrId {
+    const first = this.firstAttr(n);
+    const last = first + this.attrCountOf(n);
+    for (let a = first; a < last; a++) if (this.attrName(a) === name) return a;
+    return -1;
+  }
+  /** Every attribute of `n` as name -> value. */
+  attrValues(n: NodeId): Record<string, string> {
+    const out: Record<string, string> = {};
+    const first = this.firstAttr(n);
+    const last = first + this.attrCountOf(n);
+    for (let a = first; a < last; a++) out[this.attrName(a)] = this.value(a);
+    return out;
+  }
+
+  // ---- sites ----
+
+  siteName(s: SiteNo): string {
+    return this.#siteNames[s]!;
+  }
+  siteId(s: SiteNo): number | null {
+    const id = this.#siteIds[s]!;
+    return Number.isNaN(id) ? null : id;
+  }
+  /** The site's `<site>` element, or -1 when the scan listed the site without building its nodes. */
+  siteNode(s: SiteNo): NodeId {
+    return this.#siteNode.data[s]!;
+  }
+  /** Protocols of the site's bindings, lower-case; one shared frozen list per distinct set. */
+  siteProtocols(s: SiteNo): readonly string[] {
+    return this.#protocolSets[this.#siteProtocols.data[s]!]!;
+  }
+  /** Every site in the file, in file order. */
+  siteEntries(): SiteEntry[] {
+    const out: SiteEntry[] = [];
+    for (let s = 0; s < this.siteCount; s++) out.push({ name: this.siteName(s), id: this.siteId(s) });
+    return out;
+  }
+
+  /**
+   * The site a reference names, among the sites whose nodes were built: by name
+   * (case-insensitive; the stored spelling is tried first) and, when an id is given too, with
+   * that id; or by id alone. -1 when there is none.
+   */
+  findSite(ref: { readonly name?: string; readonly id?: number | null }): SiteNo {
+    if (ref.name === undefined) {
+      if (ref.id == null) return -1;
+      if (!this.#byId) {
+        this.#byId = new Map();
+        for (let s = 0; s < this.siteCount; s++) {
+          const id = this.siteId(s);
+          if (id !== null && this.siteNode(s) >= 0 && !this.#byId.has(id)) this.#byId.set(id, s);
+        }
+      }
+      return this.#byId.get(ref.id) ?? -1;
+    }
+    // Change sets name sites as stored: the stored spelling finds them without an upper-cased copy of every name.
+    if (!this.#byExactName) {
+      this.#byExactName = new Map();
+      for (let s = 0; s < this.siteCount; s++) if (this.siteNode(s) >= 0 && !this.#byExactName.has(this.siteName(s))) this.#byExactName.set(this.siteName(s), s);
+    }
+    const exact = this.#byExactName.get(ref.name);
+    if (exact !== undefined && (ref.id == null || this.siteId(exact) === ref.id)) return exact;
+    if (!this.#byName) {
+      this.#byName = new Map();
+      for (let s = 0; s < this.siteCount; s++) {
+        if (this.siteNode(s) < 0) continue;
+        const key = this.siteName(s).toUpperCase();
+        const list = this.#byName.get(key);
+        if (list) list.push(s);
+        else this.#byName.set(key, [s]);
+      }
+    }
+    const found = this.#byName.get(ref.name.toUpperCase());
+    if (!found) return -1;
+    for (const s of found) if (ref.id == null || this.siteId(s) === ref.id) return s;
+    return -1;
+  }
+}
+
+/** The line indentation of the element starting at `offset`: the blanks between the line start and `<`. */
+export function indentAt(text: string, offset: number): string {
+  if (offset < 0) return '';
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lead = text.slice(lineStart, offset);
+  return /^[ \t]*$/.test(lead) ? lead : (/^[ \t]*/.exec(lead)?.[0] ?? '');
+}
+
+/** True when only blanks stand between the line start and `offset`. */
+export function startsLine(text: string, offset: number): boolean {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*$/.test(text.slice(lineStart, offset));
+}
