@@ -186,5 +186,5 @@ export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): S
   });
 
   parser.write(text).close();
-  return index.seal();
+  return index;
 }

@@ -1,6 +1,6 @@
 /**
  * The span index of one document: where each element and attribute the product tracks starts
- * and ends in the text, kept in columns of typed arrays rather than one object per element.
+ * and ends in the text, kept in paged columns of 32-bit integers rather than one object per element.
  * Fifty thousand sites cost a few bytes per span and no garbage-collected objects beyond the
  * site names; everything else (an attribute's value, a site's protocols) is read from the
  * text or a small shared table when asked for.
@@ -13,21 +13,23 @@ export type NodeId = number;
 export type AttrId = number;
 export type SiteNo = number;
 
-/** A column of 32-bit integers that grows as a scan appends to it. */
+/** Entries per page of a column: 64 KiB. */
+const PAGE_BITS = 14;
+const PAGE = 1 << PAGE_BITS;
+
+/**
+ * A column of 32-bit integers that grows by whole pages as a scan appends to it: nothing is
+ * copied when it grows, so a large file leaves no outgrown arrays behind for the collector.
+ */
 class IntColumn {
-  data: Int32Array;
-  constructor(capacity: number) {
-    this.data = new Int32Array(Math.max(16, capacity));
+  readonly #pages: Int32Array[] = [];
+  get(i: number): number {
+    return this.#pages[i >> PAGE_BITS]![i & (PAGE - 1)]!;
   }
-  ensure(n: number): void {
-    if (n <= this.data.length) return;
-    const next = new Int32Array(Math.max(n, this.data.length * 2));
-    next.set(this.data);
-    this.data = next;
-  }
-  /** Drops the unused tail once the scan is done. */
-  trim(n: number): void {
-    if (this.data.length > n + (n >> 3) + 16) this.data = this.data.slice(0, n);
+  set(i: number, value: number): void {
+    const p = i >> PAGE_BITS;
+    while (p >= this.#pages.length) this.#pages.push(new Int32Array(PAGE));
+    this.#pages[p]![i & (PAGE - 1)] = value;
   }
 }
 
@@ -76,7 +78,7 @@ export class SpanIndex {
   readonly #decoded = new Map<AttrId, string>();
 
   readonly #siteNames: string[] = [];
-  #siteIds: Float64Array;
+  readonly #siteIds: (number | null)[] = [];
   readonly #siteNode: IntColumn;
   readonly #siteProtocols: IntColumn;
   /** Distinct lists of binding protocols; sites hold their number. */
@@ -88,13 +90,10 @@ export class SpanIndex {
 
   constructor(text: string) {
     this.text = text;
-    // About one tracked element per 600 characters of a hosting configuration: a first guess that growth corrects.
-    const guess = text.length >> 9;
-    this.#nodes = Object.fromEntries(NODE_FIELDS.map((f) => [f, new IntColumn(guess)])) as NodeColumns;
-    this.#attrs = Object.fromEntries(ATTR_FIELDS.map((f) => [f, new IntColumn(guess)])) as AttrColumns;
-    this.#siteIds = new Float64Array(Math.max(16, guess >> 2));
-    this.#siteNode = new IntColumn(guess >> 2);
-    this.#siteProtocols = new IntColumn(guess >> 2);
+    this.#nodes = Object.fromEntries(NODE_FIELDS.map((f) => [f, new IntColumn()])) as NodeColumns;
+    this.#attrs = Object.fromEntries(ATTR_FIELDS.map((f) => [f, new IntColumn()])) as AttrColumns;
+    this.#siteNode = new IntColumn();
+    this.#siteProtocols = new IntColumn();
   }
 
   #nameId(name: string): number {
@@ -113,17 +112,16 @@ export class SpanIndex {
   openNode(n: OpenNode): NodeId {
     const id = this.nodeCount++;
     const c = this.#nodes;
-    for (const f of NODE_FIELDS) c[f].ensure(this.nodeCount);
-    c.start.data[id] = n.start;
-    c.startTagEnd.data[id] = n.startTagEnd;
-    c.endTagStart.data[id] = n.startTagEnd;
-    c.end.data[id] = n.startTagEnd;
-    c.parentStart.data[id] = n.parentStart;
-    c.firstChildStart.data[id] = -1;
-    c.attrsEnd.data[id] = n.attrsEnd;
-    c.firstAttr.data[id] = this.attrCount;
-    c.attrCount.data[id] = 0;
-    c.meta.data[id] = this.#nameId(n.name) | (n.selfClosing ? SELF_CLOSING : 0);
+    c.start.set(id, n.start);
+    c.startTagEnd.set(id, n.startTagEnd);
+    c.endTagStart.set(id, n.startTagEnd);
+    c.end.set(id, n.startTagEnd);
+    c.parentStart.set(id, n.parentStart);
+    c.firstChildStart.set(id, -1);
+    c.attrsEnd.set(id, n.attrsEnd);
+    c.firstAttr.set(id, this.attrCount);
+    c.attrCount.set(id, 0);
+    c.meta.set(id, this.#nameId(n.name) | (n.selfClosing ? SELF_CLOSING : 0));
     return id;
   }
 
@@ -131,49 +129,42 @@ export class SpanIndex {
   addAttr(name: string, start: number, valueStart: number, valueEnd: number, decoded: string): void {
     const id = this.attrCount++;
     const c = this.#attrs;
-    for (const f of ATTR_FIELDS) c[f].ensure(this.attrCount);
-    c.start.data[id] = start;
-    c.valueStart.data[id] = valueStart;
-    c.valueEnd.data[id] = valueEnd;
-    c.name.data[id] = this.#nameId(name);
-    this.#nodes.attrCount.data[this.nodeCount - 1]!++;
+    c.start.set(id, start);
+    c.valueStart.set(id, valueStart);
+    c.valueEnd.set(id, valueEnd);
+    c.name.set(id, this.#nameId(name));
+    const owner = this.nodeCount - 1;
+    this.#nodes.attrCount.set(owner, this.#nodes.attrCount.get(owner) + 1);
     if (decoded.length !== valueEnd - valueStart || !this.text.startsWith(decoded, valueStart)) this.#decoded.set(id, decoded);
   }
 
   setAttrsEnd(n: NodeId, offset: number): void {
-    this.#nodes.attrsEnd.data[n] = offset;
+    this.#nodes.attrsEnd.set(n, offset);
   }
 
   setFirstChildStart(n: NodeId, offset: number): void {
-    if (this.#nodes.firstChildStart.data[n]! < 0) this.#nodes.firstChildStart.data[n] = offset;
+    if (this.#nodes.firstChildStart.get(n) < 0) this.#nodes.firstChildStart.set(n, offset);
   }
 
   closeNode(n: NodeId, endTagStart: number, end: number): void {
-    this.#nodes.endTagStart.data[n] = endTagStart;
-    this.#nodes.end.data[n] = end;
+    this.#nodes.endTagStart.set(n, endTagStart);
+    this.#nodes.end.set(n, end);
   }
 
   /** Lists a site; its nodes are built (`node`) or not (-1). */
   addSite(name: string, id: number | null, node: NodeId): SiteNo {
     const s = this.siteCount++;
     this.#siteNames.push(name);
-    if (s >= this.#siteIds.length) {
-      const next = new Float64Array(this.#siteIds.length * 2);
-      next.set(this.#siteIds);
-      this.#siteIds = next;
-    }
-    this.#siteIds[s] = id ?? Number.NaN;
-    this.#siteNode.ensure(this.siteCount);
-    this.#siteProtocols.ensure(this.siteCount);
-    this.#siteNode.data[s] = node;
-    this.#siteProtocols.data[s] = this.#protocolSet([]);
+    this.#siteIds.push(id);
+    this.#siteNode.set(s, node);
+    this.#siteProtocols.set(s, this.#protocolSet([]));
     return s;
   }
 
   /** Adds the protocols of one `<bindings>` element to the site's. */
   addProtocols(s: SiteNo, protocols: readonly string[]): void {
     const known = this.siteProtocols(s);
-    this.#siteProtocols.data[s] = this.#protocolSet(known.length ? [...known, ...protocols] : protocols);
+    this.#siteProtocols.set(s, this.#protocolSet(known.length ? [...known, ...protocols] : protocols));
   }
 
   #protocolSet(protocols: readonly string[]): number {
@@ -187,24 +178,14 @@ export class SpanIndex {
     return id;
   }
 
-  /** Ends the build: columns shrink to what they hold. */
-  seal(): this {
-    for (const f of NODE_FIELDS) this.#nodes[f].trim(this.nodeCount);
-    for (const f of ATTR_FIELDS) this.#attrs[f].trim(this.attrCount);
-    this.#siteNode.trim(this.siteCount);
-    this.#siteProtocols.trim(this.siteCount);
-    if (this.#siteIds.length > this.siteCount + 16) this.#siteIds = this.#siteIds.slice(0, this.siteCount);
-    return this;
-  }
-
   // ---- elements ----
 
   name(n: NodeId): string {
-    return this.#names[this.#nodes.meta.data[n]! & 0xffff]!;
+    return this.#names[this.#nodes.meta.get(n) & 0xffff]!;
   }
   /** Offset of `<`. */
   start(n: NodeId): number {
-    return this.#nodes.start.data[n]!;
+    return this.#nodes.start.get(n);
   }
   /** Offset just after the element name in the start tag. */
   nameEnd(n: NodeId): number {
@@ -212,30 +193,30 @@ export class SpanIndex {
   }
   /** Offset just after the start tag's `>`. */
   startTagEnd(n: NodeId): number {
-    return this.#nodes.startTagEnd.data[n]!;
+    return this.#nodes.startTagEnd.get(n);
   }
   /** Offset of `</` (equal to `startTagEnd` when self-closing). */
   endTagStart(n: NodeId): number {
-    return this.#nodes.endTagStart.data[n]!;
+    return this.#nodes.endTagStart.get(n);
   }
   /** Offset just after the element. */
   end(n: NodeId): number {
-    return this.#nodes.end.data[n]!;
+    return this.#nodes.end.get(n);
   }
   selfClosing(n: NodeId): boolean {
-    return (this.#nodes.meta.data[n]! & SELF_CLOSING) !== 0;
+    return (this.#nodes.meta.get(n) & SELF_CLOSING) !== 0;
   }
   /** Offset of the parent's `<`, or -1 for the root. */
   parentStart(n: NodeId): number {
-    return this.#nodes.parentStart.data[n]!;
+    return this.#nodes.parentStart.get(n);
   }
   /** Offset of the first child element's `<` (any name, tracked or not), or -1. */
   firstChildStart(n: NodeId): number {
-    return this.#nodes.firstChildStart.data[n]!;
+    return this.#nodes.firstChildStart.get(n);
   }
   /** Offset just after the last attribute's closing quote, or after the name when there are none. */
   attrsEnd(n: NodeId): number {
-    return this.#nodes.attrsEnd.data[n]!;
+    return this.#nodes.attrsEnd.get(n);
   }
 
   /**
@@ -255,25 +236,25 @@ export class SpanIndex {
 
   /** How many attributes are recorded for `n`: all of them for an element below a site or siteDefaults, none for those. */
   attrCountOf(n: NodeId): number {
-    return this.#nodes.attrCount.data[n]!;
+    return this.#nodes.attrCount.get(n);
   }
   firstAttr(n: NodeId): AttrId {
-    return this.#nodes.firstAttr.data[n]!;
+    return this.#nodes.firstAttr.get(n);
   }
   attrName(a: AttrId): string {
-    return this.#names[this.#attrs.name.data[a]!]!;
+    return this.#names[this.#attrs.name.get(a)]!;
   }
   /** Offset of the attribute's name. */
   attrStart(a: AttrId): number {
-    return this.#attrs.start.data[a]!;
+    return this.#attrs.start.get(a);
   }
   /** Offset just after the opening quote. */
   valueStart(a: AttrId): number {
-    return this.#attrs.valueStart.data[a]!;
+    return this.#attrs.valueStart.get(a);
   }
   /** Offset of the closing quote. */
   valueEnd(a: AttrId): number {
-    return this.#attrs.valueEnd.data[a]!;
+    return this.#attrs.valueEnd.get(a);
   }
   quote(a: AttrId): '"' | "'" {
     return this.text[this.valueEnd(a)] as '"' | "'";
@@ -304,16 +285,15 @@ export class SpanIndex {
     return this.#siteNames[s]!;
   }
   siteId(s: SiteNo): number | null {
-    const id = this.#siteIds[s]!;
-    return Number.isNaN(id) ? null : id;
+    return this.#siteIds[s]!;
   }
   /** The site's `<site>` element, or -1 when the scan listed the site without building its nodes. */
   siteNode(s: SiteNo): NodeId {
-    return this.#siteNode.data[s]!;
+    return this.#siteNode.get(s);
   }
   /** Protocols of the site's bindings, lower-case; one shared frozen list per distinct set. */
   siteProtocols(s: SiteNo): readonly string[] {
-    return this.#protocolSets[this.#siteProtocols.data[s]!]!;
+    return this.#protocolSets[this.#siteProtocols.get(s)]!;
   }
   /** Every site in the file, in file order. */
   siteEntries(): SiteEntry[] {
