@@ -126,6 +126,7 @@ class OwnerPlan {
   readonly #pathKeys = new Map<readonly string[], string>();
   /** The same value escaped for the same quote is the same text: escaped once per plan. */
   readonly #escaped = new Map<string, string>();
+  readonly #texts = new Map<string, string>();
 
   constructor(index: SpanIndex) {
     this.#index = index;
@@ -144,6 +145,17 @@ class OwnerPlan {
     let e = this.#escaped.get(key);
     if (e === undefined) this.#escaped.set(key, (e = escapeAttribute(value, quote)));
     return e;
+  }
+
+  /**
+   * One string for equal inserted texts: thousands of sites that lack the same elements at the
+   * same indentation get the same block, kept once until it is written.
+   */
+  #shared(text: string): string {
+    const known = this.#texts.get(text);
+    if (known !== undefined) return known;
+    this.#texts.set(text, text);
+    return text;
   }
 
   /** Appends the edits of one owner's groups to `out`. */
@@ -224,7 +236,10 @@ class OwnerPlan {
     // Removed elements take the edits inside them along; nested removals fold into the outermost.
     const topRemoved = removed.size === 0 ? [] : outermost([...removed].map((node) => wholeLines(index, node)));
     for (const e of edits) if (topRemoved.length === 0 || !within(topRemoved, e)) out.push(e);
-    for (const [node, children] of anchors) out.push(insertChildren(index, this.#nl, node, children));
+    for (const [node, children] of anchors) {
+      const e = insertChildren(index, this.#nl, node, children);
+      out.push({ start: e.start, end: e.end, text: this.#shared(e.text) });
+    }
     for (const r of topRemoved) out.push(r);
   }
 }
