@@ -1,7 +1,7 @@
 import { IisFtpsError } from '../errors/errors.js';
 import type { Backend } from './backend.js';
 import { XmlBackend } from './xml/index.js';
-import { powershellFactory } from './powershell/index.js';
+import { powershellFactory } from './powershell/factory.js';
 import { edgeFactory } from './edge/index.js';
 import type { BackupOptions } from './xml/file/backup.js';
 import type { LockOptions } from './xml/file/lock.js';
@@ -27,7 +27,8 @@ export interface BackendFactory {
   readonly description: string;
   /** Cheap check, for `auto`: no process is started that is not needed anyway. */
   probe(options: BackendOptions, mode?: ProbeMode): Promise<Availability>;
-  create(options: BackendOptions): Backend;
+  /** Makes the backend; may load its code first. */
+  create(options: BackendOptions): Backend | Promise<Backend>;
 }
 
 export const xmlFactory: BackendFactory = {

@@ -1,42 +1,6 @@
-import type { Availability, BackendFactory, BackendOptions } from '../registry.js';
-import { createPowerShellBackend } from './backend.js';
-import { findAdministrationAssembly, resolvePowerShell } from './executable.js';
-
 export { PowerShellBackend, createPowerShellBackend, CORE_SCRIPT } from './backend.js';
 export type { PowerShellBackendOptions, PowerShellInfo } from './backend.js';
 export { resolvePowerShell, findAdministrationAssembly, findOnPath } from './executable.js';
 export type { PowerShellKind, ResolvedPowerShell } from './executable.js';
 
-/**
- * Whether the PowerShell backend can run here, without starting a process: a PowerShell
- * executable, and Microsoft.Web.Administration.dll at IIS_FTPS_MWA_PATH or in IIS's folder.
- * (An assembly only in the GAC is not seen by this check; name the backend explicitly then.)
- */
-export function isPowerShellAvailable(options: { executable?: string; mwaPath?: string } = {}): Availability {
-  const exe = resolvePowerShell(options.executable);
-  if (!exe) {
-    return { ok: false, reason: 'PowerShell was not found (pwsh on PATH, ~/.dotnet/tools/pwsh, or powershell.exe on Windows)' };
-  }
-  const mwaPath = options.mwaPath ?? process.env['IIS_FTPS_MWA_PATH'];
-  if (!findAdministrationAssembly(mwaPath)) {
-    return {
-      ok: false,
-      reason: mwaPath
-        ? `IIS_FTPS_MWA_PATH names ${mwaPath}, which is not a file`
-        : "IIS's Microsoft.Web.Administration.dll is not here (no IIS); set IIS_FTPS_MWA_PATH to its path if it lives elsewhere",
-    };
-  }
-  return { ok: true };
-}
-
-export const powershellFactory: BackendFactory = {
-  name: 'powershell',
-  description: 'live IIS through PowerShell and Microsoft.Web.Administration (Windows; --config FILE opens that file instead)',
-  async probe(_options: BackendOptions) {
-    return isPowerShellAvailable();
-  },
-  create(options: BackendOptions) {
-    return createPowerShellBackend(options.config ? { configPath: options.config } : {});
-  },
-};
-
+export { isPowerShellAvailable, powershellFactory } from './factory.js';
