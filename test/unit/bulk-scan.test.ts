@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { XmlBackend } from '../../src/backends/xml/index.js';
 import { DocumentCache, sameOnDisk } from '../../src/backends/xml/cache.js';
-import { editedBytes } from '../../src/backends/xml/edit/bytes.js';
+import { editedBytes, editedContent } from '../../src/backends/xml/edit/bytes.js';
 import { planEdits } from '../../src/backends/xml/edit/plan.js';
-import { decodeFile, encodeFile } from '../../src/backends/xml/file/read.js';
+import { decodeFile, encodeFile, piecesOf } from '../../src/backends/xml/file/read.js';
 import { pathTrie, scan } from '../../src/backends/xml/scan/scan.js';
 import type { NodeId, SpanIndex } from '../../src/backends/xml/scan/spans.js';
 import { applyEdits } from '../../src/changes/edits.js';
@@ -42,6 +42,27 @@ describe('offline backend at scale', () => {
       assert.equal(one.findSite({ name: 'Public Drop' }), -1, 'a site the filter left out is listed, not found');
     });
 
+    it('keeps spans exact past the first pages of its columns (tens of thousands of elements)', () => {
+      const g = generateConfig({ sites: 6000, seed: 11 });
+      const full = scan(g.text, trie);
+      assert.ok(full.nodeCount > 1 << 14, `expected more than one page of nodes, got ${full.nodeCount}`);
+      // The last sites, built alone (their nodes on the first page), against the same sites in the full scan.
+      const last = full.siteEntries().slice(-3);
+      const alone = scan(g.text, trie, { siteFilter: { names: new Set(last.map((e) => e.name.toUpperCase())), ids: new Set() } });
+      const subtree = (index: SpanIndex, node: NodeId): unknown[] => {
+        const out: unknown[] = [];
+        for (let n = node; n < index.nodeCount && index.start(n) < index.end(node); n++) {
+          out.push([index.name(n), index.start(n), index.endTagStart(n), index.end(n), index.attrsEnd(n), index.firstChildStart(n), index.attrValues(n)]);
+        }
+        return out;
+      };
+      for (const e of last) {
+        const a = subtree(full, full.siteNode(full.findSite(e)));
+        assert.deepEqual(subtree(alone, alone.siteNode(alone.findSite(e))), a);
+        assert.ok(a.length >= 1);
+      }
+    });
+
     it('keeps decoded attribute values apart only where they differ from the text', () => {
       const text = readFileSync(FIXTURE, 'utf8').replace('clientCertificatePolicy="CertAllow"', 'clientCertificatePolicy="Cert&#65;llow"');
       const index = scan(text, trie);
@@ -75,6 +96,21 @@ describe('offline backend at scale', () => {
       assert.ok(edits.length >= 4);
       const expected = encodeFile(file, applyEdits(file.text, edits));
       assert.ok(editedBytes(file, edits)!.equals(expected));
+    });
+
+    it('gathers the pieces of a bulk change into a few large writes', () => {
+      const g = generateConfig({ sites: 3000, seed: 5 });
+      const file = decodeFile('x.config', Buffer.from(g.text));
+      const index = scan(file.text, trie);
+      const changes = index.siteEntries().map((e) => change(e, 'clientCertificatePolicy', 'CertRequire'));
+      const edits = planEdits(index, changes);
+      assert.ok(edits.length > 2000);
+      const content = editedContent(file, edits)!;
+      // A piece is valid until the next is asked for: each is copied as it comes.
+      const pieces: Buffer[] = [];
+      for (const piece of piecesOf(content)) pieces.push(Buffer.from(piece));
+      assert.ok(pieces.length <= Math.ceil(file.size / (1 << 18)) + 2, `${pieces.length} pieces for ${edits.length} edits`);
+      assert.ok(Buffer.concat(pieces).equals(encodeFile(file, applyEdits(file.text, edits))));
     });
 
     it('returns null when nothing changes', () => {
@@ -126,6 +162,35 @@ describe('offline backend at scale', () => {
   });
 
   describe('one change set over thousands of sites', () => {
+    it('plans the same bytes whether a site\'s changes come together or interleaved with other sites\'', () => {
+      const g = generateConfig({ sites: 300, seed: 3 });
+      const file = decodeFile('x.config', Buffer.from(g.text));
+      const index = scan(file.text, trie);
+      const sites = index.siteEntries();
+      const grouped = sites.flatMap((e, i) => [
+        change(e, 'clientCertificatePolicy', i % 2 ? 'CertRequire' : null),
+        change(e, 'ssl128', true),
+        change(e, 'clientCertAuthentication', i % 3 === 0 ? null : true),
+      ]);
+      // The same changes, every site's spread over the whole set.
+      const interleaved = [0, 1, 2].flatMap((k) => grouped.filter((_, j) => j % 3 === k));
+      const a = editedBytes(file, planEdits(index, grouped))!;
+      assert.ok(editedBytes(file, planEdits(index, interleaved))!.equals(a));
+      assert.ok(!a.equals(Buffer.from(g.text)));
+    });
+
+    it('reads every site without building its attributes until asked, and gives plain data as JSON', async () => {
+      const path = copyFixture();
+      const snap = await new XmlBackend({ path, backup: false }).read({ elements: elementPaths, allSites: true });
+      const partner = snap.sites.find((s) => s.name === PARTNER.name)!;
+      assert.equal(Object.keys(partner).length, 0, 'no per-site data is held on the object itself');
+      assert.equal(partner.elements['sslClientCertificates']!['clientCertificatePolicy'], 'CertAllow');
+      const plain = JSON.parse(JSON.stringify(partner));
+      assert.deepEqual(Object.keys(plain), ['name', 'id', 'protocols', 'elements']);
+      assert.deepEqual(plain.elements, partner.elements);
+      assert.deepEqual(plain.protocols, ['ftp']);
+    });
+
     it('sets and then resets a setting on every FTP site: each site changes once, pruning leaves the file as it was', async () => {
       const g = generateConfig({ sites: 2000, seed: 7 });
       const path = writeTemp(g.text);
