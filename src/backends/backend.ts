@@ -10,7 +10,10 @@
  * `{ Ticks }` or `d.hh:mm:ss` strings). The schema's codecs turn either into canonical values.
  *
  * Everything here crosses process boundaries as JSON (PowerShell, edge-js), so every type is
- * plain data.
+ * plain data. One allowance: a backend may answer a site's fields through getters, computed
+ * when read (the offline backend does, so that reading every site of a large file builds nothing
+ * per site); such a site gives the same plain data through `toJSON`, and readers must not expect
+ * `elements` to be the same object twice.
  */
 
 /** How a change set or a query names one site. `name` is matched case-insensitively. */
