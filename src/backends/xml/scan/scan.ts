@@ -134,7 +134,7 @@ export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): S
     // The start tag ends here; its `<` is the last one before (an attribute value cannot hold `<`).
     const tagStartOf = () => text.lastIndexOf('<', parser.position - 1);
     let frame = UNTRACKED;
-    if (parent && parent.node >= 0) index.setFirstChildStart(parent.node, tagStartOf());
+    if (parent && parent.node >= 0 && index.firstChildStart(parent.node) < 0) index.setFirstChildStart(parent.node, tagStartOf());
     if ((parent ? parent.sitesDepth === depth - 1 : depth === 0) && sitesPath[depth] === tag.name) {
       const start = tagStartOf();
       let node = -1;

@@ -143,7 +143,7 @@ export class SpanIndex {
   }
 
   setFirstChildStart(n: NodeId, offset: number): void {
-    if (this.#nodes.firstChildStart.get(n) < 0) this.#nodes.firstChildStart.set(n, offset);
+    this.#nodes.firstChildStart.set(n, offset);
   }
 
   closeNode(n: NodeId, endTagStart: number, end: number): void {
