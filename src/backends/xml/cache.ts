@@ -1,7 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ChangeSet, ReadQuery } from '../backend.js';
 import { type SitesDocument, loadSites } from './document.js';
-import { type LoadedFile, fileBytes, piecesOf } from './file/read.js';
 import { type PathTrie, type SiteFilter, pathTrie, trieCovers } from './scan/scan.js';
 import { findSite } from './edit/plan.js';
 
@@ -15,43 +13,6 @@ export function siteFilterOf(query: Pick<ReadQuery, 'sites' | 'allSites'>): Site
     else ids.add(ref.id);
   }
   return { names, ids };
-}
-
-/**
- * True when the file on disk still holds exactly the bytes read (`file.bytes`, or its text
- * encoded again, which gives the same bytes). Compared piece by piece, so the check costs a
- * read of the file and no second copy of it in memory, and no hashing.
- */
-export function sameOnDisk(file: LoadedFile): boolean {
-  let fd: number;
-  try {
-    fd = openSync(file.path, 'r');
-  } catch {
-    return false;
-  }
-  try {
-    const size = file.bytes?.length ?? file.size;
-    if (fstatSync(fd).size !== size) return false;
-    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, size)));
-    let at = 0;
-    for (const piece of piecesOf(fileBytes(file))) {
-      for (let off = 0; off < piece.length; ) {
-        const want = Math.min(chunk.length, piece.length - off);
-        let got = 0;
-        while (got < want) {
-          const n = readSync(fd, chunk, got, want - got, at + got);
-          if (n <= 0) return false;
-          got += n;
-        }
-        if (!chunk.subarray(0, want).equals(piece.subarray(off, off + want))) return false;
-        off += want;
-        at += want;
-      }
-    }
-    return at === size;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** True when the document's index built every site the changes name (each site looked up once, however many changes it has). */
@@ -69,10 +30,10 @@ function holdsSites(doc: SitesDocument, changes: ChangeSet): boolean {
 
 /**
  * The document a read scanned, kept for the commit that follows it: a commit made against that
- * version checks that the file still has the same bytes and plans its edits on the same index,
- * instead of reading, hashing and scanning the file a second time. Anything else (another
- * version, paths or sites the index does not hold, a changed file) scans afresh, and the usual
- * version check then decides.
+ * version plans its edits on the same index instead of reading and scanning the file a second
+ * time. Anything else (another version, paths or sites the index does not hold, a file whose
+ * size or time changed) scans afresh, and the usual version check then decides. A change that
+ * leaves size and time alone is still caught: the commit's copy of the file checks its hash.
  */
 export class DocumentCache {
   #doc: SitesDocument | null = null;
@@ -95,12 +56,12 @@ export class DocumentCache {
     const kept = this.#doc;
     if (
       kept &&
-      kept.main.path === path &&
+      kept.main.file.path === path &&
       kept.version === changes.version &&
       trieCovers(this.#trie!, trie) &&
       holdsSites(kept, changes) &&
-      sameOnDisk(kept.main) &&
-      (kept.file === kept.main || sameOnDisk(kept.file))
+      kept.main.looksUnchanged() &&
+      (kept.file === kept.main || kept.file.looksUnchanged())
     ) {
       return kept;
     }

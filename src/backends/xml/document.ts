@@ -1,16 +1,17 @@
 import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { IisFtpsError } from '../../errors/errors.js';
-import { type LoadedFile, readConfigFile } from './file/read.js';
+import { readConfigFile, readConfigFileInChunks } from './file/read.js';
+import type { FileSource } from './file/source.js';
 import type { SpanIndex } from './scan/spans.js';
-import { type PathTrie, SITES_AS_ROOT, type ScanOptions, scan } from './scan/scan.js';
+import { type PathTrie, SITES_AS_ROOT, type ScanOptions, ScanRefused, createScanner, scan } from './scan/scan.js';
 
 /** The file that holds `<sites>`: applicationHost.config, or the file its `configSource` names. */
 export interface SitesDocument {
-  /** applicationHost.config as read. */
-  readonly main: LoadedFile;
+  /** applicationHost.config as scanned. */
+  readonly main: FileSource;
   /** The file edits go to (the same as `main` unless the section is moved out). */
-  readonly file: LoadedFile;
+  readonly file: FileSource;
   readonly index: SpanIndex;
   /** The version token: the hash of every file read. */
   readonly version: string;
@@ -43,17 +44,31 @@ export function resolveConfigSource(configPath: string, source: string): string 
   return target;
 }
 
+/**
+ * Scans a file read in chunks: the text is never held whole. A document the scan refuses is
+ * read and scanned whole once more, for the error's line and column.
+ */
+export function scanFile(path: string, trie: PathTrie, options: ScanOptions = {}): { source: FileSource; index: SpanIndex } {
+  const scanner = createScanner(trie, { ...options, file: path });
+  try {
+    const source = readConfigFileInChunks(path, (text) => scanner.write(text));
+    return { source, index: scanner.close(source) };
+  } catch (e) {
+    if (!(e instanceof ScanRefused)) throw e;
+    scan(readConfigFile(path).text, trie, { ...options, file: path });
+    throw new IisFtpsError('FILE_READ', `${path} changed while it was being read; try again`);
+  }
+}
+
 /** Reads and indexes the document that holds the sites section (nodes for the sites a filter names, or every site). */
 export function loadSites(path: string, trie: PathTrie, options: Pick<ScanOptions, 'siteFilter'> = {}): SitesDocument {
-  const main = readConfigFile(path);
-  const index = scan(main.text, trie, { ...options, file: path });
+  const { source: main, index } = scanFile(path, trie, options);
   if (!index.configSource) {
     if (index.sitesNode < 0) throw new IisFtpsError('SECTION_NOT_FOUND', `${path} has no <system.applicationHost><sites> section; is it applicationHost.config?`);
-    return { main, file: main, index, version: main.hash };
+    return { main, file: main, index, version: main.file.hash };
   }
   const sourcePath = resolveConfigSource(path, index.configSource);
-  const file = readConfigFile(sourcePath);
-  const sourceIndex = scan(file.text, trie, { ...options, file: sourcePath, sitesPath: SITES_AS_ROOT });
+  const { source: file, index: sourceIndex } = scanFile(sourcePath, trie, { ...options, sitesPath: SITES_AS_ROOT });
   if (sourceIndex.sitesNode < 0) throw new IisFtpsError('SECTION_NOT_FOUND', `${sourcePath} (the configSource of <sites>) has no <sites> root element`);
-  return { main, file, index: sourceIndex, version: `${main.hash}:${file.hash}` };
+  return { main, file, index: sourceIndex, version: `${main.file.hash}:${file.file.hash}` };
 }

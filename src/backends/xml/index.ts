@@ -5,7 +5,8 @@ import type { SitesDocument } from './document.js';
 import { planEdits } from './edit/plan.js';
 import type { Edit } from '../../changes/edits.js';
 import { createHash } from 'node:crypto';
-import { type FileBytes, fileBytes, piecesOf } from './file/read.js';
+import { type FileBytes, piecesOf, readConfigFile } from './file/read.js';
+import { changedOnDisk } from './file/source.js';
 import { DocumentCache } from './cache.js';
 import { editedContent } from './edit/bytes.js';
 import { type WriteFs, cleanStaleTemps, nodeWriteFs, writeFileAtomic } from './file/write.js';
@@ -121,17 +122,17 @@ export class XmlBackend implements Backend {
   protected plan(changes: ChangeSet, livePath: string = this.livePath): { doc: SitesDocument; edits: Edit[] } {
     const doc = this.#documents.forChanges(livePath, changes);
     if (doc.version !== changes.version) {
-      throw new IisFtpsError(
-        'CONFLICT',
-        `${doc.file.path} changed on disk after it was read; nothing was written. Read it again and repeat the change`,
-      );
+      throw changedOnDisk(doc.file.file.path);
     }
     return { doc, edits: planEdits(doc.index, changes.changes) };
   }
 
+  /** The edits a commit would make, with the file's text as it is (read whole: a preview is shown to a person). */
   async preview(changes: ChangeSet): Promise<FilePreview> {
     const { doc, edits } = this.plan(changes);
-    return { file: doc.file.path, before: doc.file.text, edits };
+    const now = readConfigFile(doc.file.file.path);
+    if (now.hash !== doc.file.file.hash) throw changedOnDisk(now.path);
+    return { file: now.path, before: now.text, edits };
   }
 
   /**
@@ -142,19 +143,27 @@ export class XmlBackend implements Backend {
     const main = this.livePath;
     return withFileLock(main, this.options.lock ?? {}, () => {
       const { doc, edits } = this.plan(changes, main);
-      const content = editedContent(doc.file, edits);
-      if (!content) return { written: false, version: doc.version };
+      const content = editedContent({ bom: doc.file.file.bom, source: doc.file }, edits);
+      if (!content) {
+        // Nothing to write, but the version must still be the one on disk.
+        doc.main.verify();
+        if (doc.file !== doc.main) doc.file.verify();
+        return { written: false, version: doc.version };
+      }
       this.#documents.forget();
+      // Both copies read the file again and check its hash: a file changed since the scan fails with CONFLICT.
+      const { file } = doc.file;
+      const before = () => doc.file.bytes([[0, doc.file.length]], file.bom);
       // The new version's hash is taken from the pieces as they are written.
       const sha = createHash('sha256');
-      this.write(main, { path: doc.file.path, bytes: fileBytes(doc.file), size: doc.file.size }, function* () {
+      this.write(main, { path: file.path, bytes: before, size: file.size }, function* () {
         for (const piece of piecesOf(content)) {
           sha.update(piece);
           yield piece;
         }
       });
       const hash = sha.digest('hex');
-      return { written: true, version: doc.file === doc.main ? hash : `${doc.main.hash}:${hash}` };
+      return { written: true, version: doc.file === doc.main ? hash : `${doc.main.file.hash}:${hash}` };
     });
   }
 

@@ -1,53 +1,68 @@
 import type { Edit } from '../../../changes/edits.js';
 import { sortEdits } from '../../../changes/edits.js';
-import { type FileBytes, type LoadedFile, encodePieces, isAscii, piecesOf } from '../file/read.js';
+import { type FileBytes, piecesOf } from '../file/read.js';
+import type { TextSource } from '../file/source.js';
+
+/** What a content is edited from: the document's text and whether the file starts with a BOM. */
+export interface EditedFrom {
+  readonly bom: boolean;
+  readonly source: TextSource;
+}
 
 /**
- * The file's new content after text edits, as pieces: ranges of its original text (encoded
- * back to exactly the bytes they came from) and the edits' UTF-8, after the BOM the file had.
- * No second copy of the document is made; the pieces are encoded as they are written. Returns
- * null when the result has the same bytes as the file, so nothing needs writing.
+ * The file's new content after text edits, as pieces: ranges of its original text (copied as
+ * exactly the bytes they came from) and the edits' UTF-8, after the BOM the file had. No copy of
+ * the document is made; the pieces are produced as they are written. Returns null when the
+ * result has the same bytes as the file, so nothing needs writing.
  */
-export function editedContent(file: Pick<LoadedFile, 'bom' | 'text' | 'size'>, edits: readonly Edit[]): FileBytes | null {
-  const { text } = file;
+export function editedContent(file: EditedFrom, edits: readonly Edit[]): FileBytes | null {
+  const { source } = file;
   const sorted = sortEdits(edits);
   let cursor = 0;
   let changed = false;
-  let length = text.length;
+  let length = source.length;
   for (const e of sorted) {
     if (e.start < cursor) throw new Error(`internal: overlapping edits at ${e.start}`);
-    if (!changed && (e.end - e.start !== e.text.length || !text.startsWith(e.text, e.start))) changed = true;
+    if (!changed && (e.end - e.start !== e.text.length || source.slice(e.start, e.end) !== e.text)) changed = true;
     length += e.text.length - (e.end - e.start);
     cursor = e.end;
   }
   // Edits that give back the text they replace, or that together do, leave the file as it is.
-  if (!changed || (length === text.length && sameText(text, partsOf(text, sorted)))) return null;
-  const ascii = isAscii(file);
-  return () => encodePieces(text, ascii, file.bom, partsOf(text, sorted));
+  if (!changed || (length === source.length && sameText(source, partsOf(source.length, sorted)))) return null;
+  return () => source.bytes(partsOf(source.length, sorted), file.bom);
 }
 
 /** The new content as ranges of the original text and the edits' texts between them, in order. */
-function* partsOf(text: string, sorted: readonly Edit[]): Iterable<readonly [number, number] | string> {
+function* partsOf(length: number, sorted: readonly Edit[]): Iterable<readonly [number, number] | string> {
   let cursor = 0;
   for (const e of sorted) {
     if (e.start > cursor) yield [cursor, e.start];
     if (e.text.length > 0) yield e.text;
     cursor = e.end;
   }
-  if (cursor < text.length) yield [cursor, text.length];
+  if (cursor < length) yield [cursor, length];
 }
 
-/** True when the parts, put together, are `text` itself (UTF-16 equality is byte equality: the encoding is one to one). */
-function sameText(text: string, parts: Iterable<readonly [number, number] | string>): boolean {
+/** Code units compared at a time when a range of the text is compared with the text elsewhere. */
+const COMPARE_UNITS = 1 << 16;
+
+/** True when the parts, put together, are the text itself (UTF-16 equality is byte equality: the encoding is one to one). */
+function sameText(source: TextSource, parts: Iterable<readonly [number, number] | string>): boolean {
   let at = 0;
   for (const part of parts) {
     if (typeof part === 'string') {
-      if (!text.startsWith(part, at)) return false;
+      if (source.slice(at, at + part.length) !== part) return false;
       at += part.length;
     } else {
       const [start, end] = part;
       if (start !== at) {
-        for (let i = start; i < end; i += 1 << 16) if (!text.startsWith(text.slice(i, Math.min(end, i + (1 << 16))), at + i - start)) return false;
+        // Windows end between characters, never inside a surrogate pair, on both sides.
+        for (let i = start; i < end; ) {
+          let to = Math.min(end, i + COMPARE_UNITS);
+          while (to < end && (isHigh(source.charCodeAt(to - 1)) || isHigh(source.charCodeAt(at + to - start - 1)))) to++;
+          if (source.slice(i, to) !== source.slice(at + i - start, at + to - start)) return false;
+          i = to;
+        }
       }
       at += end - start;
     }
@@ -55,8 +70,10 @@ function sameText(text: string, parts: Iterable<readonly [number, number] | stri
   return true;
 }
 
+const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+
 /** The file's new bytes after text edits as one buffer (see editedContent), or null when nothing changes. */
-export function editedBytes(file: Pick<LoadedFile, 'bom' | 'text' | 'size'>, edits: readonly Edit[]): Buffer | null {
+export function editedBytes(file: EditedFrom, edits: readonly Edit[]): Buffer | null {
   const content = editedContent(file, edits);
   if (content === null) return null;
   const copies: Buffer[] = [];

@@ -39,11 +39,6 @@ interface Group {
   readonly ops: AttributeOps;
 }
 
-export function newlineOf(text: string): string {
-  const lf = text.indexOf('\n');
-  return lf > 0 && text[lf - 1] === '\r' ? '\r\n' : '\n';
-}
-
 /** Finds the site a change names: by name (case-insensitive), and by id when one is given. -1 when none. */
 export function findSite(index: SpanIndex, ref: { readonly name?: string; readonly id?: number | null }): NodeId {
   const s = index.findSite(ref);
@@ -130,7 +125,7 @@ class OwnerPlan {
 
   constructor(index: SpanIndex) {
     this.#index = index;
-    this.#nl = newlineOf(index.text);
+    this.#nl = index.newline;
   }
 
   /** Paths are compared by their joined names; the same array, as change sets usually share them, is joined once. */
@@ -148,8 +143,8 @@ class OwnerPlan {
   }
 
   /**
-   * One string for equal inserted texts: thousands of sites that lack the same elements at the
-   * same indentation get the same block, kept once until it is written.
+   * One string for equal inserted texts: thousands of sites that lack the same attributes, or
+   * the same elements at the same indentation, get the same text, kept once until it is written.
    */
   #shared(text: string): string {
     const known = this.#texts.get(text);
@@ -211,7 +206,7 @@ class OwnerPlan {
       }
       if (added !== '') {
         const at = total > 0 ? index.valueEnd(first + total - 1) + 1 : index.nameEnd(node);
-        edits.push({ start: at, end: at, text: added });
+        edits.push({ start: at, end: at, text: this.#shared(added) });
       }
       if (count !== total) finalAttrCount.set(node, count);
       // Only a removal empties an element; one that was empty before is left as the user wrote it.
@@ -265,7 +260,7 @@ function addNew(under: NewElement[], path: readonly string[], ops: AttributeOps)
  */
 function hasOtherContent(index: SpanIndex, node: NodeId, children: readonly NodeId[]): boolean {
   if (index.selfClosing(node)) return false;
-  const { text } = index;
+  const text = index.source;
   const skip = [...children].sort((a, b) => index.start(a) - index.start(b));
   let i = index.startTagEnd(node);
   const stop = index.endTagStart(node);
@@ -312,19 +307,19 @@ function within(ranges: readonly Edit[], e: Edit): boolean {
 
 /** The element's span, widened to its whole line(s) when nothing else stands on them. */
 function wholeLines(index: SpanIndex, node: NodeId): Edit {
-  const { text } = index;
+  const text = index.source;
   const start = index.start(node);
   if (!startsLine(text, start)) return { start, end: index.end(node), text: '' };
   let end = index.end(node);
-  while (text[end] === ' ' || text[end] === '\t') end++;
-  if (text[end] === '\r' && text[end + 1] === '\n') end += 2;
-  else if (text[end] === '\n') end += 1;
+  while (text.charCodeAt(end) === 0x20 || text.charCodeAt(end) === 0x09) end++;
+  if (text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a) end += 2;
+  else if (text.charCodeAt(end) === 0x0a) end += 1;
   else if (end < text.length) return { start, end: index.end(node), text: '' };
   return { start: text.lastIndexOf('\n', start - 1) + 1, end, text: '' };
 }
 
 function insertChildren(index: SpanIndex, nl: string, anchor: NodeId, children: readonly NewElement[]): Edit {
-  const { text } = index;
+  const text = index.source;
   const name = index.name(anchor);
   const aIndent = indentAt(text, index.start(anchor));
   const parentStart = index.parentStart(anchor);

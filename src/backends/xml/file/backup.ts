@@ -103,6 +103,7 @@ export function listBackups(configPath: string, policy: BackupPolicy): BackupEnt
 export function keepBackup(configPath: string, file: { readonly path: string; readonly bytes: FileBytes; readonly size: number }, policy: BackupPolicy, io: WriteFs = nodeWriteFs, now = new Date()): BackupEntry {
   const rel = relative(dirname(resolve(configPath)), resolve(file.path)).split(sep).join('/');
   const fail = (e: unknown): never => {
+    if (e instanceof IisFtpsError && e.code === 'CONFLICT') throw e;
     const why = e instanceof IisFtpsError ? e.message.replace(/^Could not write [^:]*: /, '').replace(/\. The file is unchanged$/, '') : describeFsError(e);
     throw new IisFtpsError(
       'FILE_WRITE',

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type Stats, readFileSync, statSync } from 'node:fs';
+import { type Stats, closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
+import { FileSource, OffsetMap, UTF8_BOM } from './source.js';
 
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /**
  * A configuration file as read: whether it had a BOM, its text without the BOM, its size and
@@ -78,6 +79,19 @@ export function refuseIrregular(path: string, st?: Stats): void {
   if (!st.isFile()) throw new IisFtpsError('FILE_READ', `${path} is not a regular file (a device, pipe or socket); pass the path of applicationHost.config itself`);
 }
 
+/** Why a file cannot be opened or read, in words, from the error. */
+function readFailure(path: string, e: unknown): IisFtpsError {
+  if (e instanceof IisFtpsError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT' ? 'does not exist; check the path passed with --config'
+    : code === 'EACCES' || code === 'EPERM' ? 'cannot be read: permission denied (run as a user who may read it)'
+    : code === 'ELOOP' ? 'is a loop of symbolic links; point --config at the real file'
+    : code === 'ENOTDIR' ? 'does not exist: a part of its path is a file, not a folder'
+    : `cannot be read (${code ?? String(e)})`;
+  return new IisFtpsError('FILE_READ', `${path} ${why}`, {}, { cause: e });
+}
+
 /** Reads a configuration file, with errors that say what is wrong and what to do. */
 export function readConfigFile(path: string, options: { readonly keepBytes?: boolean } = {}): LoadedFile {
   let bytes: Buffer;
@@ -85,17 +99,80 @@ export function readConfigFile(path: string, options: { readonly keepBytes?: boo
     refuseIrregular(path, statSync(path));
     bytes = readFileSync(path);
   } catch (e) {
-    if (e instanceof IisFtpsError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'does not exist; check the path passed with --config'
-      : code === 'EACCES' || code === 'EPERM' ? 'cannot be read: permission denied (run as a user who may read it)'
-      : code === 'ELOOP' ? 'is a loop of symbolic links; point --config at the real file'
-      : code === 'ENOTDIR' ? 'does not exist: a part of its path is a file, not a folder'
-      : `cannot be read (${code ?? String(e)})`;
-    throw new IisFtpsError('FILE_READ', `${path} ${why}`, {}, { cause: e });
+    throw readFailure(path, e);
   }
   return decodeFile(path, bytes, options);
+}
+
+/** Bytes read at a time by a chunked read. */
+const CHUNK_BYTES = 1 << 16;
+
+/**
+ * Reads a configuration file in chunks and hands its text to `onText` piece by piece, so the
+ * whole text is never held: the bytes are hashed and the non-ASCII characters mapped as they go
+ * by. Returns the file's text as a `FileSource`, which reads back what is asked for. A file that
+ * is not strict UTF-8, or holds a NUL, fails with the same error as `readConfigFile`.
+ */
+export function readConfigFileInChunks(path: string, onText: (text: string) => void): FileSource {
+  let fd: number;
+  let st: Stats;
+  try {
+    // Examined before it is opened: opening a named pipe would wait for a writer.
+    refuseIrregular(path, statSync(path));
+    fd = openSync(path, 'r');
+    st = fstatSync(fd);
+  } catch (e) {
+    throw readFailure(path, e);
+  }
+  const sha = createHash('sha256');
+  const map = new OffsetMap();
+  const decoder = new StringDecoder('utf8');
+  let size = 0;
+  let length = 0;
+  let bom = false;
+  /** U+FFFD seen: either in the file, or standing for bytes that are not UTF-8 (checked at the end). */
+  let replaced = false;
+  const take = (text: string): boolean => {
+    if (text.length === 0) return true;
+    if (text.indexOf('\0') >= 0) return false;
+    if (text.indexOf('\uFFFD') >= 0) replaced = true;
+    map.add(text);
+    length += text.length;
+    onText(text);
+    return true;
+  };
+  let clean = true;
+  try {
+    refuseIrregular(path, st);
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0 && clean; n = readSync(fd, buf, 0, buf.length, null)) {
+      let chunk = buf.subarray(0, n);
+      sha.update(chunk);
+      if (size === 0) {
+        // The first chunk holds at least the first four bytes unless the file is shorter.
+        if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) clean = false;
+        bom = chunk.subarray(0, 3).equals(UTF8_BOM);
+        if (bom) chunk = chunk.subarray(3);
+      }
+      size += n;
+      clean &&= take(decoder.write(chunk));
+    }
+    clean &&= take(decoder.end());
+  } catch (e) {
+    // What `onText` throws passes through; a failed read is explained.
+    throw (e as NodeJS.ErrnoException).code === undefined ? e : readFailure(path, e);
+  } finally {
+    closeSync(fd);
+  }
+  if (!clean || replaced) {
+    // The whole-file read gives the exact error and position; when it finds nothing wrong, the file changed meanwhile.
+    const again = readConfigFile(path);
+    if (!clean || again.hash !== sha.digest('hex')) {
+      throw new IisFtpsError('FILE_READ', `${path} changed while it was being read; try again`);
+    }
+    return new FileSource({ path, bom, size, hash: again.hash, mtimeMs: st.mtimeMs }, length, map);
+  }
+  return new FileSource({ path, bom, size, hash: sha.digest('hex'), mtimeMs: st.mtimeMs }, length, map);
 }
 
 /** The bytes to write for new text, with the BOM the file had. */
@@ -115,48 +192,4 @@ export type FileBytes = Uint8Array | (() => Iterable<Uint8Array>);
 export function* piecesOf(content: FileBytes): Iterable<Uint8Array> {
   if (content instanceof Uint8Array) yield content;
   else yield* content();
-}
-
-/** Characters encoded per piece: bounded, so that no piece needs a large buffer. */
-const PIECE_CHARS = 1 << 18;
-
-/**
- * The UTF-8 bytes of `parts` (ranges of `text`, or strings of their own) as pieces, after a BOM
- * when `bom`. Ranges are cut between characters, never inside a surrogate pair. With `ascii`
- * (the text has only ASCII characters) ranges of the text are copied byte for byte. Small parts
- * are gathered into one piece: a bulk change has tens of thousands of them, and a write or a
- * hash update per part would cost more than the bytes themselves.
- */
-export function* encodePieces(text: string, ascii: boolean, bom: boolean, parts: Iterable<readonly [number, number] | string>): Iterable<Uint8Array> {
-  if (bom) yield UTF8_BOM;
-  const scratch = Buffer.allocUnsafe(PIECE_CHARS * 3);
-  let filled = 0;
-  for (const part of parts) {
-    const source = typeof part === 'string' ? part : text;
-    let at = typeof part === 'string' ? 0 : part[0];
-    const end = typeof part === 'string' ? part.length : part[1];
-    const enc = ascii && typeof part !== 'string' ? 'latin1' : 'utf8';
-    while (at < end) {
-      // Room for the rest of the part at three bytes a character at most, else a piece's worth.
-      if ((end - at) * 3 > scratch.length - filled && filled > 0) {
-        yield scratch.subarray(0, filled);
-        filled = 0;
-      }
-      let to = Math.min(end, at + Math.floor((scratch.length - filled) / 3));
-      const last = source.charCodeAt(to - 1);
-      if (to < end && last >= 0xd800 && last <= 0xdbff) to--;
-      filled += scratch.write(source.slice(at, to), filled, enc);
-      at = to;
-    }
-  }
-  if (filled > 0) yield scratch.subarray(0, filled);
-}
-
-/** True when every character of the file is ASCII: its text offsets are then its byte offsets (past the BOM). */
-export const isAscii = (file: Pick<LoadedFile, 'bom' | 'text' | 'size'>): boolean => file.size - (file.bom ? 3 : 0) === file.text.length;
-
-/** The file's bytes as read: kept ones, or its text encoded again (the same bytes, since the file is strict UTF-8). */
-export function fileBytes(file: Pick<LoadedFile, 'bom' | 'text' | 'size' | 'bytes'>): FileBytes {
-  if (file.bytes) return file.bytes;
-  return () => encodePieces(file.text, isAscii(file), file.bom, [[0, file.text.length]]);
 }

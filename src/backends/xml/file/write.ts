@@ -79,7 +79,8 @@ export function describeFsError(e: unknown): string {
 /**
  * Writes a file atomically: the bytes go to a temporary file beside it, which is flushed and
  * renamed over the original (keeping its mode). On any error the temporary file is removed and
- * the original is untouched. Content given as pieces is written piece by piece.
+ * the original is untouched. Content given as pieces is written piece by piece; when producing
+ * them fails with CONFLICT (their source changed), that error is passed on as it is.
  */
 export function writeFileAtomic(path: string, bytes: FileBytes, io: WriteFs = nodeWriteFs): void {
   const temp = tempPathFor(path);
@@ -108,6 +109,8 @@ export function writeFileAtomic(path: string, bytes: FileBytes, io: WriteFs = no
     } catch {
       // Already gone.
     }
+    // A content that found its source changed says so itself.
+    if (e instanceof IisFtpsError && e.code === 'CONFLICT') throw e;
     throw new IisFtpsError('FILE_WRITE', `Could not write ${path}: ${describeFsError(e)}. The file is unchanged`, {}, { cause: e });
   }
   try {

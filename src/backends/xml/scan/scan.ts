@@ -1,7 +1,8 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
-import { type NodeId, type SiteNo, SpanIndex } from './spans.js';
+import { type NodeId, type SiteNo, SpanIndex, own } from './spans.js';
+import { StringSource, type TextSource } from '../file/source.js';
 
 /** A prefix tree of the element paths to track below `<site>` / `<siteDefaults>`. */
 export type PathTrie = Map<string, PathTrie>;
@@ -70,24 +71,58 @@ export interface ScanOptions {
 
 const isBlank = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 
-/**
- * One pass of a conformant XML parser over the whole document. Refuses a DTD and anything not
- * well-formed with its line and column. Records spans only for `<sites>`, each `<site>` (or
- * each site the filter names) and `<siteDefaults>`, the tracked paths below them, and those
- * sites' binding protocols; every other element costs the parser's own work and nothing more.
- */
+/** Thrown by a scan fed in chunks when the document is not acceptable: the caller scans the whole text for the exact error. */
+export class ScanRefused extends Error {}
+
+/** A scan fed the text piece by piece: `write` each piece in order, then `close` with the text's source. */
+export interface Scanner {
+  write(text: string): void;
+  close(source: TextSource): SpanIndex;
+}
+
+/** Scans a whole text held in memory; errors carry their line and column. */
 export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): SpanIndex {
+  const scanner = createScanner(trie, options, text);
+  scanner.write(text);
+  return scanner.close(new StringSource(text));
+}
+
+/**
+ * One pass of a conformant XML parser over the whole document, fed in pieces. Refuses a DTD and
+ * anything not well-formed (with its line and column when `whole` is the text; fed in pieces,
+ * with `ScanRefused`, and the caller scans the whole text to say where). Records spans only for
+ * `<sites>`, each `<site>` (or each site the filter names) and `<siteDefaults>`, the tracked
+ * paths below them, and those sites' binding protocols; every other element costs the
+ * parser's own work and nothing more.
+ *
+ * Only a window of the text is held: from the last `<` before the current piece (a tag that
+ * began in an earlier piece starts there, since a tag holds no `<`) to the piece's end.
+ */
+export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?: string): Scanner {
   const sitesPath = options.sitesPath ?? SITES_IN_APPHOST;
   const filter = options.siteFilter;
   // Few handlers on purpose: past about seven, V8 turns the parser object into a slow
   // dictionary and every character of the document pays for it (several times slower).
   const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
-  const index = new SpanIndex(text);
+  const index = new SpanIndex();
   const stack: Frame[] = [];
+  /** The text held: offsets [base, base + win.length) of the document. */
+  let win = '';
+  let base = 0;
+  /** The last character before the window's current piece, to tell CRLF from LF at a piece's start. */
+  let before = '';
+  let newlineFound = false;
 
   const fail = (code: 'XML_MALFORMED' | 'XML_DTD' | 'XML_ENCODING', message: string, offset: number): never => {
-    const position = positionAt(text, offset, options.file);
+    if (whole === undefined) throw new ScanRefused(message);
+    const position = positionAt(whole, offset, options.file);
     throw new IisFtpsError(code, `${message} (line ${position.line}, column ${position.column})`, { position });
+  };
+  const code = (i: number): number => win.charCodeAt(i - base);
+  /** Offset of the last `<` at or before `from`: the start of the tag that ends there. */
+  const lastLt = (from: number): number => {
+    const at = win.lastIndexOf('<', from - base);
+    return at < 0 ? -1 : at + base;
   };
 
   /**
@@ -101,18 +136,19 @@ export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): S
     let attrsEnd = i;
     const node = index.openNode({ name: tag.name, start: tagStart, startTagEnd, selfClosing: tag.isSelfClosing, attrsEnd, parentStart });
     for (;;) {
-      while (i < startTagEnd && isBlank(text.charCodeAt(i))) i++;
-      const c = text[i];
-      if (i >= startTagEnd || c === '>' || c === '/') break;
+      while (i < startTagEnd && isBlank(code(i))) i++;
+      const c = code(i);
+      if (i >= startTagEnd || c === 0x3e /* > */ || c === 0x2f /* / */) break;
       const start = i;
-      while (i < startTagEnd && text[i] !== '=' && !isBlank(text.charCodeAt(i))) i++;
-      const name = text.slice(start, i);
-      while (text[i] !== '=') i++;
+      while (i < startTagEnd && code(i) !== 0x3d /* = */ && !isBlank(code(i))) i++;
+      const name = win.slice(start - base, i - base);
+      while (code(i) !== 0x3d) i++;
       i++;
-      while (isBlank(text.charCodeAt(i))) i++;
+      while (isBlank(code(i))) i++;
+      const quote = win[i - base]!;
       const valueStart = i + 1;
-      const valueEnd = text.indexOf(text[i]!, valueStart);
-      if (withAttrs) index.addAttr(name, start, valueStart, valueEnd, tag.attributes[name] ?? '');
+      const valueEnd = win.indexOf(quote, valueStart - base) + base;
+      if (withAttrs) index.addAttr(name, start, valueStart, valueEnd, tag.attributes[name] ?? '', quote === "'");
       i = attrsEnd = valueEnd + 1;
     }
     index.setAttrsEnd(node, attrsEnd);
@@ -125,14 +161,14 @@ export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): S
     }
   });
   parser.on('doctype', () => {
-    const at = text.lastIndexOf('<!DOCTYPE', parser.position);
+    const at = whole === undefined ? 0 : whole.lastIndexOf('<!DOCTYPE', parser.position);
     fail('XML_DTD', 'The document has a DTD (<!DOCTYPE ...>); it is refused, never expanded. applicationHost.config has none: remove it', Math.max(at, 0));
   });
   parser.on('opentag', (tag) => {
     const parent = stack[stack.length - 1];
     const depth = stack.length;
     // The start tag ends here; its `<` is the last one before (an attribute value cannot hold `<`).
-    const tagStartOf = () => text.lastIndexOf('<', parser.position - 1);
+    const tagStartOf = () => lastLt(parser.position - 1);
     let frame = UNTRACKED;
     if (parent && parent.node >= 0 && index.firstChildStart(parent.node) < 0) index.setFirstChildStart(parent.node, tagStartOf());
     if ((parent ? parent.sitesDepth === depth - 1 : depth === 0) && sitesPath[depth] === tag.name) {
@@ -140,7 +176,8 @@ export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): S
       let node = -1;
       if (depth === sitesPath.length - 1 && index.sitesNode < 0) {
         node = index.sitesNode = record(tag, start, parent?.start ?? -1, false);
-        index.configSource = tag.attributes['configSource'] ?? null;
+        const source = tag.attributes['configSource'];
+        index.configSource = source === undefined ? null : own(source);
       }
       frame = { name: tag.name, start, node, trie: null, sitesDepth: depth, site: -1, protocols: null };
     } else if (parent && parent.node >= 0 && parent.node === index.sitesNode && (tag.name === 'site' || tag.name === 'siteDefaults')) {
@@ -177,7 +214,7 @@ export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): S
     const n = frame.node;
     if (n >= 0) {
       const end = parser.position;
-      index.closeNode(n, index.selfClosing(n) ? index.startTagEnd(n) : text.lastIndexOf('</', end - 1), end);
+      index.closeNode(n, index.selfClosing(n) ? index.startTagEnd(n) : lastLt(end - 1), end);
     } else if (frame.protocols) index.addProtocols(frame.site, frame.protocols);
   });
   parser.on('error', (e) => {
@@ -185,6 +222,32 @@ export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): S
     fail('XML_MALFORMED', `The document is not well-formed XML: ${message}`, Math.max(0, parser.position - 1));
   });
 
-  parser.write(text).close();
-  return index;
+  return {
+    write(text: string): void {
+      if (text.length === 0) return;
+      if (!newlineFound) {
+        const lf = text.indexOf('\n');
+        if (lf >= 0) {
+          newlineFound = true;
+          index.newline = (lf > 0 ? text[lf - 1] : before) === '\r' ? '\r\n' : '\n';
+        }
+      }
+      before = text[text.length - 1]!;
+      const keep = win.lastIndexOf('<');
+      if (keep < 0) {
+        base += win.length;
+        win = text;
+      } else {
+        base += keep;
+        win = win.slice(keep) + text;
+      }
+      parser.write(text);
+    },
+    close(source: TextSource): SpanIndex {
+      parser.close();
+      win = '';
+      index.source = source;
+      return index;
+    },
+  };
 }

@@ -1,9 +1,20 @@
+import { IntColumn } from './columns.js';
+import type { TextSource } from '../file/source.js';
+
+/**
+ * A copy of a string that holds nothing else alive. The parser's strings may be slices of the
+ * piece of text it was given; kept as they are, each would keep its whole piece in memory.
+ */
+export function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 /**
  * The span index of one document: where each element and attribute the product tracks starts
  * and ends in the text, kept in paged columns of 32-bit integers rather than one object per element.
  * Fifty thousand sites cost a few bytes per span and no garbage-collected objects beyond the
- * site names; everything else (an attribute's value, a site's protocols) is read from the
- * text or a small shared table when asked for.
+ * site names and the attribute values (one string per distinct value). The text itself is not
+ * held: `source` reads what the planner asks for.
  *
  * Elements are numbered in document order (`NodeId`), attributes in order of appearance
  * (`AttrId`), and sites in file order (`SiteNo`); -1 means "none".
@@ -12,26 +23,6 @@
 export type NodeId = number;
 export type AttrId = number;
 export type SiteNo = number;
-
-/** Entries per page of a column: 64 KiB. */
-const PAGE_BITS = 14;
-const PAGE = 1 << PAGE_BITS;
-
-/**
- * A column of 32-bit integers that grows by whole pages as a scan appends to it: nothing is
- * copied when it grows, so a large file leaves no outgrown arrays behind for the collector.
- */
-class IntColumn {
-  readonly #pages: Int32Array[] = [];
-  get(i: number): number {
-    return this.#pages[i >> PAGE_BITS]![i & (PAGE - 1)]!;
-  }
-  set(i: number, value: number): void {
-    const p = i >> PAGE_BITS;
-    while (p >= this.#pages.length) this.#pages.push(new Int32Array(PAGE));
-    this.#pages[p]![i & (PAGE - 1)] = value;
-  }
-}
 
 /** One site as listed: its name (unescaped) and id. */
 export interface SiteEntry {
@@ -53,12 +44,16 @@ export interface OpenNode {
 const NODE_FIELDS = ['start', 'startTagEnd', 'endTagStart', 'end', 'parentStart', 'firstChildStart', 'attrsEnd', 'firstAttr', 'attrCount', 'meta'] as const;
 const ATTR_FIELDS = ['start', 'valueStart', 'valueEnd', 'name'] as const;
 const SELF_CLOSING = 1 << 16;
+/** In an attribute's name column: the value is quoted with `'`. */
+const SINGLE_QUOTED = 1 << 16;
 type NodeColumns = Record<(typeof NODE_FIELDS)[number], IntColumn>;
 type AttrColumns = Record<(typeof ATTR_FIELDS)[number], IntColumn>;
 
 export class SpanIndex {
-  /** The document text without a byte-order mark. */
-  readonly text: string;
+  /** The document text without a byte-order mark, read on demand. */
+  source!: TextSource;
+  /** The line break the document uses (that of its first line): CRLF or LF. */
+  newline: '\r\n' | '\n' = '\n';
   /** `configSource` of `<sites>`, when the section lives in another file. */
   configSource: string | null = null;
   /** The `<sites>` element and `<siteDefaults>`, or -1. */
@@ -74,8 +69,9 @@ export class SpanIndex {
   /** Element and attribute names, one string each; columns hold their numbers. */
   readonly #names: string[] = [];
   readonly #nameIds = new Map<string, number>();
-  /** Decoded values that differ from their source text (entities, white space); most values do not. */
-  readonly #decoded = new Map<AttrId, string>();
+  /** Attribute values as the parser decoded them, by AttrId; equal values are one string. */
+  readonly #values: string[] = [];
+  readonly #distinct = new Map<string, string>();
 
   readonly #siteNames: string[] = [];
   readonly #siteIds: (number | null)[] = [];
@@ -88,8 +84,7 @@ export class SpanIndex {
   #byName: Map<string, SiteNo[]> | null = null;
   #byId: Map<number, SiteNo> | null = null;
 
-  constructor(text: string) {
-    this.text = text;
+  constructor() {
     this.#nodes = Object.fromEntries(NODE_FIELDS.map((f) => [f, new IntColumn()])) as NodeColumns;
     this.#attrs = Object.fromEntries(ATTR_FIELDS.map((f) => [f, new IntColumn()])) as AttrColumns;
     this.#siteNode = new IntColumn();
@@ -100,6 +95,7 @@ export class SpanIndex {
     let id = this.#nameIds.get(name);
     if (id === undefined) {
       id = this.#names.length;
+      name = own(name);
       this.#names.push(name);
       this.#nameIds.set(name, id);
     }
@@ -125,17 +121,19 @@ export class SpanIndex {
     return id;
   }
 
-  /** Records an attribute of the element opened last. `decoded` is the parser's value of it. */
-  addAttr(name: string, start: number, valueStart: number, valueEnd: number, decoded: string): void {
+  /** Records an attribute of the element opened last. `value` is the parser's (decoded) value of it. */
+  addAttr(name: string, start: number, valueStart: number, valueEnd: number, value: string, singleQuoted: boolean): void {
     const id = this.attrCount++;
     const c = this.#attrs;
     c.start.set(id, start);
     c.valueStart.set(id, valueStart);
     c.valueEnd.set(id, valueEnd);
-    c.name.set(id, this.#nameId(name));
+    c.name.set(id, this.#nameId(name) | (singleQuoted ? SINGLE_QUOTED : 0));
     const owner = this.nodeCount - 1;
     this.#nodes.attrCount.set(owner, this.#nodes.attrCount.get(owner) + 1);
-    if (decoded.length !== valueEnd - valueStart || !this.text.startsWith(decoded, valueStart)) this.#decoded.set(id, decoded);
+    let kept = this.#distinct.get(value);
+    if (kept === undefined) this.#distinct.set((kept = own(value)), kept);
+    this.#values.push(kept);
   }
 
   setAttrsEnd(n: NodeId, offset: number): void {
@@ -154,7 +152,7 @@ export class SpanIndex {
   /** Lists a site; its nodes are built (`node`) or not (-1). */
   addSite(name: string, id: number | null, node: NodeId): SiteNo {
     const s = this.siteCount++;
-    this.#siteNames.push(name);
+    this.#siteNames.push(own(name));
     this.#siteIds.push(id);
     this.#siteNode.set(s, node);
     this.#siteProtocols.set(s, this.#protocolSet([]));
@@ -172,7 +170,7 @@ export class SpanIndex {
     let id = this.#protocolSetIds.get(key);
     if (id === undefined) {
       id = this.#protocolSets.length;
-      this.#protocolSets.push(Object.freeze([...protocols]));
+      this.#protocolSets.push(Object.freeze(protocols.map(own)));
       this.#protocolSetIds.set(key, id);
     }
     return id;
@@ -242,7 +240,7 @@ export class SpanIndex {
     return this.#nodes.firstAttr.get(n);
   }
   attrName(a: AttrId): string {
-    return this.#names[this.#attrs.name.get(a)]!;
+    return this.#names[this.#attrs.name.get(a) & 0xffff]!;
   }
   /** Offset of the attribute's name. */
   attrStart(a: AttrId): number {
@@ -257,11 +255,11 @@ export class SpanIndex {
     return this.#attrs.valueEnd.get(a);
   }
   quote(a: AttrId): '"' | "'" {
-    return this.text[this.valueEnd(a)] as '"' | "'";
+    return this.#attrs.name.get(a) & SINGLE_QUOTED ? "'" : '"';
   }
   /** The value with entities decoded and white space normalized, as the XML parser reported it. */
   value(a: AttrId): string {
-    return this.#decoded.get(a) ?? this.text.slice(this.valueStart(a), this.valueEnd(a));
+    return this.#values[a]!;
   }
   /** The attribute of `n` with that name, or -1. */
   attr(n: NodeId, name: string): AttrId {
@@ -344,7 +342,7 @@ export class SpanIndex {
 }
 
 /** The line indentation of the element starting at `offset`: the blanks between the line start and `<`. */
-export function indentAt(text: string, offset: number): string {
+export function indentAt(text: TextSource, offset: number): string {
   if (offset < 0) return '';
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const lead = text.slice(lineStart, offset);
@@ -352,7 +350,7 @@ export function indentAt(text: string, offset: number): string {
 }
 
 /** True when only blanks stand between the line start and `offset`. */
-export function startsLine(text: string, offset: number): boolean {
+export function startsLine(text: TextSource, offset: number): boolean {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   return /^[ \t]*$/.test(text.slice(lineStart, offset));
 }

@@ -1,0 +1,242 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import fc from 'fast-check';
+import { XmlBackend } from '../../src/backends/xml/index.js';
+import { scanFile } from '../../src/backends/xml/document.js';
+import { editedBytes } from '../../src/backends/xml/edit/bytes.js';
+import { planEdits } from '../../src/backends/xml/edit/plan.js';
+import { encodeFile } from '../../src/backends/xml/file/read.js';
+import { OffsetMap, StringSource } from '../../src/backends/xml/file/source.js';
+import { pathTrie, scan } from '../../src/backends/xml/scan/scan.js';
+import type { NodeId, SpanIndex } from '../../src/backends/xml/scan/spans.js';
+import { applyEdits } from '../../src/changes/edits.js';
+import { elementPaths } from '../../src/schema/index.js';
+import { generateConfig } from '../../bench/generate.js';
+import { change } from '../support/changes.js';
+import { expectError } from '../support/expect.js';
+import { FIXTURE, copyFixture, mtimeOf, readBytes, writeTemp } from '../support/fixture.js';
+
+/**
+ * The offline backend does not hold a file's text: the scan is fed the file in chunks, the
+ * planner reads what it needs back from the file (`FileSource`), and a commit copies the file's
+ * own bytes around the edits, checking the file's hash as it goes. These tests hold each piece
+ * against the same work done on the text in memory.
+ */
+const trie = pathTrie(elementPaths.map((e) => e.path));
+
+/** Gives a file a whole-second modification time, which can be given back exactly after the file is rewritten. */
+const SECONDS = 1_700_000_000;
+const pinTime = (path: string): void => utimesSync(path, SECONDS, SECONDS);
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Text with characters of every UTF-8 length: 2 bytes (é), 3 bytes (✓, 日), 4 bytes (𝄞, a surrogate pair). */
+const mixedChar = fc.constantFrom('a', ' ', '\n', '\r\n', '<', 'é', 'Ö', '✓', '日', '𝄞', '😀');
+const mixedText = fc.array(mixedChar, { maxLength: 400 }).map((cs) => cs.join(''));
+
+/** The offsets of a text that fall between characters (never inside a surrogate pair). */
+function boundaries(text: string): number[] {
+  const out = [0];
+  for (let i = 0; i < text.length; ) {
+    const c = text.codePointAt(i)!;
+    i += c > 0xffff ? 2 : 1;
+    out.push(i);
+  }
+  return out;
+}
+
+/** A generated configuration of several 64 KB chunks, with non-ASCII site names and comments spread through it. */
+function largeMixedConfig(): string {
+  const g = generateConfig({ sites: 900, seed: 21 });
+  let n = 0;
+  return g.text
+    .replace(/<site name="([^"]*)"/g, (m, name: string) => (n++ % 7 === 0 ? `<site name="${name}-Ö✓𝄞"` : m))
+    .replace(/<bindings>/g, (m) => (n++ % 5 === 0 ? `<!-- 日本語 𝄞 -->${m}` : m));
+}
+
+/** Every tracked node's spans and values, to compare two scans of the same text. */
+function spansOf(index: SpanIndex): unknown[] {
+  const out: unknown[] = [];
+  for (let n: NodeId = 0; n < index.nodeCount; n++) {
+    const attrs: unknown[] = [];
+    const first = index.firstAttr(n);
+    for (let a = first; a < first + index.attrCountOf(n); a++) attrs.push([index.attrName(a), index.attrStart(a), index.valueStart(a), index.valueEnd(a), index.value(a), index.quote(a)]);
+    out.push([index.name(n), index.start(n), index.startTagEnd(n), index.endTagStart(n), index.end(n), index.parentStart(n), index.firstChildStart(n), index.attrsEnd(n), attrs]);
+  }
+  return out;
+}
+
+describe('offline backend without the text in memory', () => {
+  describe('offset map', () => {
+    it('maps every character boundary to its UTF-8 byte offset and back, however the text is split', () => {
+      fc.assert(
+        fc.property(mixedText, fc.array(fc.nat(), { maxLength: 6 }), (text, cuts) => {
+          const at = boundaries(text);
+          const splits = [...new Set(cuts.map((c) => at[c % at.length]!))].sort((a, b) => a - b);
+          const map = new OffsetMap();
+          let from = 0;
+          for (const s of [...splits, text.length]) {
+            map.add(text.slice(from, s));
+            from = s;
+          }
+          for (const c of at) {
+            const b = Buffer.byteLength(text.slice(0, c));
+            assert.equal(map.toByte(c), b, `toByte(${c})`);
+            assert.equal(map.toChar(b), c, `toChar(${b})`);
+          }
+        }),
+      );
+    });
+
+    it('has no entries for an ASCII text', () => {
+      const map = new OffsetMap();
+      map.add('<a b="c"/>\r\n');
+      assert.equal(map.count, 0);
+      assert.equal(map.toByte(7), 7);
+    });
+  });
+
+  describe('file source', () => {
+    it('reads back the same characters, slices and line starts as the text, across blocks, with a BOM and non-ASCII text', () => {
+      const text = largeMixedConfig();
+      assert.ok(Buffer.byteLength(text) > 4 * 65536, 'several blocks');
+      const path = writeTemp(Buffer.concat([BOM, Buffer.from(text)]));
+      const { source } = scanFile(path, trie);
+      assert.equal(source.length, text.length);
+      assert.equal(source.file.bom, true);
+      const at = boundaries(text);
+      fc.assert(
+        fc.property(fc.nat(at.length - 1), fc.nat(300), (k, len) => {
+          const start = at[k]!;
+          const end = at[Math.min(at.length - 1, k + len)]!;
+          assert.equal(source.slice(start, end), text.slice(start, end));
+          assert.equal(source.charCodeAt(start), text.charCodeAt(start));
+          assert.equal(source.charCodeAt(end - 1), text.charCodeAt(end - 1), 'a low surrogate too');
+          assert.equal(source.lastIndexOf('\n', start), text.lastIndexOf('\n', start));
+          assert.equal(source.lastIndexOf('<', start), text.lastIndexOf('<', start));
+        }),
+        { numRuns: 300 },
+      );
+      assert.ok(Number.isNaN(source.charCodeAt(text.length)));
+      assert.equal(source.lastIndexOf('\n', -1), -1);
+    });
+
+    it('a copy of the file fails with CONFLICT when its bytes are not the version scanned, even with the same size and time', () => {
+      const path = copyFixture();
+      pinTime(path);
+      const { source } = scanFile(path, trie);
+      const bytes = Buffer.concat([...source.bytes([[0, source.length]], source.file.bom)].map((p) => Buffer.from(p)));
+      assert.ok(bytes.equals(readBytes(path)), 'an unchanged file copies to its own bytes');
+      writeFileSync(path, readFileSync(path, 'utf8').replace('CertAllow', 'CertAlloW'));
+      pinTime(path);
+      assert.equal(source.looksUnchanged(), true, 'size and time cannot tell');
+      assert.throws(() => [...source.bytes([[0, source.length]], source.file.bom)], { code: 'CONFLICT' });
+      assert.throws(() => source.verify(), { code: 'CONFLICT' });
+      writeFileSync(path, `${readFileSync(path, 'utf8')} `);
+      assert.equal(source.looksUnchanged(), false);
+    });
+  });
+
+  describe('chunked scan', () => {
+    it('finds the same spans, values and sites as a scan of the whole text', () => {
+      const text = largeMixedConfig();
+      const path = writeTemp(text);
+      const whole = scan(text, trie);
+      const { index } = scanFile(path, trie);
+      assert.deepEqual(spansOf(index), spansOf(whole));
+      assert.deepEqual(index.siteEntries(), whole.siteEntries());
+      assert.deepEqual(
+        index.siteEntries().map((_, s) => index.siteProtocols(s)),
+        whole.siteEntries().map((_, s) => whole.siteProtocols(s)),
+      );
+      assert.ok(index.siteEntries().some((e) => e.name.endsWith('-Ö✓𝄞')));
+      assert.equal(index.newline, '\r\n');
+    });
+
+    it('tells LF files from CRLF ones, also when the first line break starts a chunk', () => {
+      const lf = readFileSync(FIXTURE, 'utf8').replace(/\r\n/g, '\n');
+      assert.equal(scanFile(writeTemp(lf), trie).index.newline, '\n');
+      // The first line ends exactly at the first chunk's end: its CR is the chunk's last character.
+      const decl = '<?xml version="1.0" encoding="UTF-8"?>';
+      const head = `${decl}<!--${'x'.repeat(65535 - decl.length - 7)}-->`;
+      assert.equal(Buffer.byteLength(head) + 1, 65536);
+      const crlf = `${head}\r\n${readFileSync(FIXTURE, 'utf8').replace(/^<\?xml[^>]*>\r\n/, '')}`;
+      assert.equal(scanFile(writeTemp(crlf), trie).index.newline, '\r\n');
+    });
+
+    it('reports a malformed document with the line and column a whole-text scan gives', async () => {
+      const text = largeMixedConfig();
+      const broken = text.replace('<ftpServer>', '<ftpServer><oops a="1" a="2"/>');
+      const path = writeTemp(broken);
+      const inMemory = (() => {
+        try {
+          scan(broken, trie, { file: path });
+        } catch (e) {
+          return e as Error;
+        }
+        return assert.fail('the whole-text scan must refuse it');
+      })();
+      await expectError(() => scanFile(path, trie), 'XML_MALFORMED', new RegExp(inMemory.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    });
+  });
+
+  describe('edits written from the file', () => {
+    it('give the same bytes as applying the edits to the text in memory, with a BOM and non-ASCII text', () => {
+      const text = largeMixedConfig();
+      const path = writeTemp(Buffer.concat([BOM, Buffer.from(text)]));
+      const { source, index } = scanFile(path, trie);
+      const sites = index.siteEntries();
+      const changes = sites.flatMap((e, i) => [
+        change(e, 'clientCertificatePolicy', i % 2 ? 'CertRequire' : null),
+        change(e, 'serverCertStoreName', i % 3 ? `Zertifikate ü ${i}` : null),
+      ]);
+      const edits = planEdits(index, changes);
+      assert.ok(edits.length > sites.length);
+      // The same plan on the text in memory.
+      assert.deepEqual(planEdits(scan(text, trie), changes), edits);
+      const expected = encodeFile({ bom: true }, applyEdits(text, edits));
+      assert.ok(editedBytes({ bom: true, source }, edits)!.equals(expected));
+      assert.ok(editedBytes({ bom: true, source: new StringSource(text) }, edits)!.equals(expected));
+    });
+
+    it('a commit whose file changed after the plan (same size and time) is a CONFLICT: nothing written, no backup kept', async () => {
+      const path = copyFixture();
+      pinTime(path);
+      const b = new XmlBackend({ path });
+      const snap = await b.read({ elements: elementPaths, sites: [{ name: 'Partner Exchange' }] });
+      const tampered = readFileSync(path, 'utf8').replace('CertAllow', 'CertAlloW');
+      writeFileSync(path, tampered);
+      pinTime(path);
+      const before = mtimeOf(path);
+      await expectError(b.commit({ version: snap.version, changes: [change({ name: 'Partner Exchange', id: 3 }, 'ssl128', true)] }), 'CONFLICT', /changed on disk/);
+      assert.equal(readFileSync(path, 'utf8'), tampered);
+      assert.equal(mtimeOf(path), before);
+      const history = join(dirname(path), '.iis-ftps-history');
+      const kept = (() => {
+        try {
+          return readdirSync(history);
+        } catch {
+          return [];
+        }
+      })();
+      assert.deepEqual(kept.filter((n) => !n.startsWith('.')), [], 'no backup of a version that was never read');
+      assert.deepEqual(readdirSync(dirname(path)).filter((n) => n.endsWith('.tmp')), []);
+    });
+
+    it('a commit with nothing to write still refuses a version that is no longer on disk', async () => {
+      const path = copyFixture();
+      pinTime(path);
+      const b = new XmlBackend({ path, backup: false });
+      const snap = await b.read({ elements: elementPaths, sites: [{ name: 'Partner Exchange' }] });
+      writeFileSync(path, readFileSync(path, 'utf8').replace('CertAllow', 'CertAlloW'));
+      pinTime(path);
+      // Removing an attribute the site does not have: no edits.
+      await expectError(b.commit({ version: snap.version, changes: [change({ name: 'Partner Exchange', id: 3 }, 'serverCertStoreName', null)] }), 'CONFLICT');
+      // And on an unchanged file the same commit writes nothing and succeeds.
+      const clean = copyFixture();
+      const c = new XmlBackend({ path: clean, backup: false });
+      const v = (await c.read({ elements: elementPaths, sites: [{ name: 'Partner Exchange' }] })).version;
+      assert.deepEqual(await c.commit({ version: v, changes: [change({ name: 'Partner Exchange', id: 3 }, 'serverCertStoreName', null)] }), { written: false, version: v });
+    });
+  });
+});
