@@ -14,8 +14,8 @@ export interface ChangeReport {
 
 /** Commits a session's staged changes, or with whatIf describes them and throws them away. */
 export async function finish(session: FtpsSession, whatIf: boolean): Promise<ChangeReport> {
-  const changes = session.pendingChanges;
   if (whatIf) {
+    const changes = session.pendingChanges;
     let diff: string | undefined;
     if (changes.length > 0 && session.backend.preview) {
       const p = await session.backend.preview(session.changeSet);
@@ -25,5 +25,7 @@ export async function finish(session: FtpsSession, whatIf: boolean): Promise<Cha
     return diff === undefined ? { changes, written: false, whatIf } : { changes, written: false, whatIf, diff };
   }
   const result = await session.commitChanges();
-  return { changes, written: result.written, whatIf };
+  // Described after the commit, from what the session read and staged: the change set and its
+  // edits are gone by then, so a bulk change does not hold both at once.
+  return { changes: session.pendingChanges, written: result.written, whatIf };
 }

@@ -84,8 +84,8 @@ export class FtpsSession {
   readonly #backend: Backend;
   readonly #snapshot: RawSnapshot;
   readonly #siteDefaults: Level;
-  /** Levels made so far, by the site's position in the snapshot. */
-  readonly #levels = new Map<number, Level>();
+  /** Levels made so far, by the site's position in the snapshot (an array the size of the snapshot: no map entry per site). */
+  readonly #levels: (Level | undefined)[];
   /** Sites by their name as read, by upper-cased name (only when a name is not found as read), and by id. */
   #byName: Map<string, number> | null = null;
   #byUpperName: Map<string, number> | null = null;
@@ -97,6 +97,7 @@ export class FtpsSession {
   private constructor(backend: Backend, snapshot: RawSnapshot) {
     this.#backend = backend;
     this.#snapshot = snapshot;
+    this.#levels = new Array<Level | undefined>(snapshot.sites.length);
     this.#siteDefaults = { identity: { level: 'siteDefaults', name: null, id: null, protocols: [] }, site: null, staged: null };
   }
 
@@ -159,11 +160,11 @@ export class FtpsSession {
     if (isSiteDefaults(target)) return this.#siteDefaults;
     const at = this.#find(target);
     if (at < 0) throw new IisFtpsError('USAGE', `${describeTarget(target)} was not loaded by this session; name it when opening the session`);
-    let level = this.#levels.get(at);
+    let level = this.#levels[at];
     if (!level) {
       const site = this.#snapshot.sites[at]!;
       level = { identity: { level: 'site', name: site.name, id: site.id, protocols: site.protocols }, site, staged: null };
-      this.#levels.set(at, level);
+      this.#levels[at] = level;
     }
     return level;
   }
@@ -233,12 +234,12 @@ export class FtpsSession {
       if (unchanged) {
         if (at >= 0) staged!.splice(at, 2);
       } else if (at >= 0) staged![at + 1] = value;
-      else {
-        if (!staged) {
-          staged = level.staged = [];
-          this.#staged.push(level);
-        }
-        staged.push(def, value);
+      else if (!staged) {
+        staged = level.staged = [def, value];
+        this.#staged.push(level);
+      } else {
+        // A new array of the exact size: a pushed-to (or spread) array keeps spare room, times every site of a bulk change.
+        staged = level.staged = staged.concat([def, value]);
       }
     }
   }
@@ -309,16 +310,13 @@ export class FtpsSession {
         const def = staged![i] as SettingDef;
         const value = staged![i + 1];
         const codec = def.def.codec;
-        changes.push({
-          level: identity.level,
-          site,
-          element: def.element,
-          path: def.path,
-          attribute: def.attribute,
-          type: codec.type,
-          value: value === null ? null : codec.encode(value),
-          ...(value !== null && codec.toNumber ? { number: codec.toNumber(value) } : {}),
-        });
+        const { element, path, attribute } = def;
+        // Two literal shapes, with and without `number`: tens of thousands of changes, no temporary objects.
+        changes.push(
+          value !== null && codec.toNumber
+            ? { level: identity.level, site, element, path, attribute, type: codec.type, value: codec.encode(value), number: codec.toNumber(value) }
+            : { level: identity.level, site, element, path, attribute, type: codec.type, value: value === null ? null : codec.encode(value) },
+        );
       }
     }
     return { version: this.#snapshot.version, changes };
