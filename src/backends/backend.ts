@@ -53,6 +53,12 @@ export interface RawSite {
   /** Protocols of the site's bindings, lower-case (`ftp`, `http`, ...). */
   readonly protocols: readonly string[];
   readonly elements: RawElements;
+  /**
+   * Optional: one attribute's stored value (undefined when not set), the same as
+   * `elements[element]?.[attribute]`, for a backend that answers lazily and can do so without
+   * building every element's record.
+   */
+  attribute?(element: string, attribute: string): RawValue | undefined;
 }
 
 export interface RawSnapshot {

@@ -1,4 +1,4 @@
-import type { Backend, Change, CommitResult, RawElements, RawSite, RawSnapshot, RawValue, SiteRef } from '../backends/backend.js';
+import type { Backend, Change, CommitResult, RawSite, RawSnapshot, RawValue, SiteRef } from '../backends/backend.js';
 import { IisFtpsError } from '../errors/errors.js';
 import { type ElementName, type SettingDef, type SettingName, elementPaths, settings } from '../schema/index.js';
 import { type ValidatedSettings, validateSettings } from '../schema/validate.js';
@@ -62,6 +62,9 @@ interface Level {
   /** Staged values as pairs [setting, value, setting, value, ...], value null = remove; null when none staged yet. */
   staged: unknown[] | null;
 }
+
+/** A level's stored value of one setting, or undefined when the level does not set it. */
+type Stored = (def: SettingDef) => RawValue | undefined;
 
 /** Decodes a raw value through its codec into the canonical value, or reports why it cannot. */
 function decodeRaw(def: SettingDef, raw: RawValue): { value: unknown } | { problem: string } {
@@ -169,26 +172,33 @@ export class FtpsSession {
     return level;
   }
 
-  /** The attributes set at a level as read (a site's are looked up anew each time: the store may answer them lazily). */
-  #raw(level: Level): RawElements {
-    return level.site ? level.site.elements : this.#snapshot.siteDefaults;
+  /**
+   * The attributes set at a level as read, one at a time. A site's are looked up anew each time
+   * (the store may answer them lazily), one attribute at a time where the site can, so a bulk
+   * change builds no element records for the sites it goes through.
+   */
+  #raw(level: Level): Stored {
+    const site = level.site;
+    if (site?.attribute) return (def) => site.attribute!(def.element, def.attribute);
+    const raw = site ? site.elements : this.#snapshot.siteDefaults;
+    return (def) => raw[def.element]?.[def.attribute];
   }
 
   /** The canonical value set at a level (staged changes included), or undefined when not set there. */
-  #valueAt(level: Level, raw: RawElements, def: SettingDef): { value: unknown } | { problem: string } | undefined {
+  #valueAt(level: Level, raw: Stored, def: SettingDef): { value: unknown } | { problem: string } | undefined {
     const staged = level.staged;
     if (staged) {
       for (let i = 0; i < staged.length; i += 2) {
         if (staged[i] === def) return staged[i + 1] === null ? undefined : { value: staged[i + 1] };
       }
     }
-    const value = raw[def.element]?.[def.attribute];
+    const value = raw(def);
     return value === undefined ? undefined : decodeRaw(def, value);
   }
 
-  #effective(level: Level, raw: RawElements, def: SettingDef, defaultsRaw: RawElements): EffectiveValue {
+  #effective(level: Level, raw: Stored, def: SettingDef, defaultsRaw: Stored): EffectiveValue {
     // The site's own value, else siteDefaults', else the schema's default.
-    const from = (source: 'site' | 'siteDefaults', l: Level, r: RawElements): EffectiveValue | undefined => {
+    const from = (source: 'site' | 'siteDefaults', l: Level, r: Stored): EffectiveValue | undefined => {
       const v = this.#valueAt(l, r, def);
       return v === undefined ? undefined : 'value' in v ? { value: v.value, source } : { value: null, source, problem: v.problem };
     };
@@ -225,7 +235,7 @@ export class FtpsSession {
     const raw = this.#raw(level);
     let staged = level.staged;
     for (const [def, value] of values) {
-      const stored = raw[def.element]?.[def.attribute];
+      const stored = raw(def);
       const original = stored === undefined ? undefined : decodeRaw(def, stored);
       // Back to what the store holds: nothing to write for this attribute.
       const unchanged = value === null ? original === undefined : original !== undefined && 'value' in original && same(original.value, value);
@@ -284,7 +294,7 @@ export class FtpsSession {
       const raw = this.#raw(level);
       for (let i = 0; i < staged.length; i += 2) {
         const def = staged[i] as SettingDef;
-        const stored = raw[def.element]?.[def.attribute];
+        const stored = raw(def);
         const original = stored === undefined ? null : decodeRaw(def, stored);
         out.push({
           target: level.identity,

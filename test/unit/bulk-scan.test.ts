@@ -196,6 +196,22 @@ describe('offline backend at scale', () => {
       assert.deepEqual(plain.protocols, ['ftp']);
     });
 
+    it('answers one attribute of a site as its elements record has it, and undefined where it is not set', async () => {
+      const snap = await new XmlBackend({ path: copyFixture(), backup: false }).read({ elements: elementPaths, allSites: true });
+      let compared = 0;
+      for (const site of snap.sites) {
+        const elements = site.elements;
+        for (const { element } of elementPaths) {
+          for (const attribute of [...Object.keys(elements[element] ?? {}), 'nope']) {
+            assert.equal(site.attribute!(element, attribute), elements[element]?.[attribute], `${site.name} ${element}@${attribute}`);
+            if (elements[element]?.[attribute] !== undefined) compared++;
+          }
+        }
+        assert.equal(site.attribute!('noSuchElement', 'enabled'), undefined);
+      }
+      assert.ok(compared >= 5, `only ${compared} set attributes compared`);
+    });
+
     it('sets and then resets a setting on every FTP site: each site changes once, pruning leaves the file as it was', async () => {
       const g = generateConfig({ sites: 2000, seed: 7 });
       const path = writeTemp(g.text);

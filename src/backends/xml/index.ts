@@ -66,6 +66,14 @@ class IndexedSite implements RawSite {
   get elements(): RawElements {
     return rawElements(this.#index, this.#index.siteNode(this.#site), this.#elements);
   }
+  attribute(element: string, attribute: string): string | undefined {
+    const index = this.#index;
+    const path = this.#elements.find((e) => e.element === element)?.path;
+    let n = path ? index.siteNode(this.#site) : -1;
+    for (const name of path ?? []) if (n >= 0) n = index.child(n, name);
+    const a = n >= 0 ? index.attr(n, attribute) : -1;
+    return a >= 0 ? index.value(a) : undefined;
+  }
   toJSON(): RawSite {
     return { name: this.name, id: this.id, protocols: [...this.protocols], elements: this.elements };
   }

@@ -5,12 +5,11 @@ import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
 import { FileSource, OffsetMap, UTF8_BOM } from './source.js';
 
-
 /**
- * A configuration file as read: whether it had a BOM, its text without the BOM, its size and
- * hash. Only one full copy of the document stays in memory, the text: the file is strict UTF-8,
- * so encoding the text again (`textBytes`) gives back exactly the bytes that were read. The
- * bytes themselves are kept only when asked for (`keepBytes`), or when a caller supplies them.
+ * A configuration file read whole: whether it had a BOM, its text without the BOM, its size and
+ * hash, and its bytes when asked for (`keepBytes`). Used where a whole text is wanted (a backup
+ * being restored, a preview's diff, the exact position of an error); the offline backend's reads
+ * and commits go through `readConfigFileInChunks` and never hold the text.
  */
 export interface LoadedFile {
   readonly path: string;

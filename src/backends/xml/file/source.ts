@@ -129,38 +129,33 @@ export class OffsetMap {
     this.#length += s.length;
   }
 
-  /** Byte offset (from the start of the text) of the character at UTF-16 offset `c`. */
-  toByte(c: number): number {
-    if (this.count === 0) return c;
-    // The last entry before c.
+  /** The last entry whose `offsetOf` is below `x`, or -1 (entries are in increasing order of both offsets). */
+  #lastBelow(x: number, offsetOf: (k: number) => number): number {
     let lo = 0;
     let hi = this.count - 1;
     let k = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (this.#chars.get(mid) < c) {
+      if (offsetOf(mid) < x) {
         k = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
+    return k;
+  }
+
+  /** Byte offset (from the start of the text) of the character at UTF-16 offset `c`. */
+  toByte(c: number): number {
+    if (this.count === 0) return c;
+    const k = this.#lastBelow(c, (m) => this.#chars.get(m));
     return c + (k >= 0 ? this.#extra.get(k) : 0);
   }
 
   /** UTF-16 offset of the character starting at byte offset `b` (a character boundary). */
   toChar(b: number): number {
     if (this.count === 0) return b;
-    // The last non-ASCII character starting before b.
-    let lo = 0;
-    let hi = this.count - 1;
-    let k = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const byteStart = this.#chars.get(mid) + (mid > 0 ? this.#extra.get(mid - 1) : 0);
-      if (byteStart < b) {
-        k = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    // The last non-ASCII character starting before b; b is past its end.
+    const k = this.#lastBelow(b, (m) => this.#chars.get(m) + (m > 0 ? this.#extra.get(m - 1) : 0));
     return b - (k >= 0 ? this.#extra.get(k) : 0);
   }
 
