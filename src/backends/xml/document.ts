@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { IisFtpsError } from '../../errors/errors.js';
-import { readConfigFile, readConfigFileInChunks } from './file/read.js';
+import { changedWhileRead, readConfigFile, readConfigFileInChunks } from './file/read.js';
 import type { FileSource } from './file/source.js';
 import type { SpanIndex } from './scan/spans.js';
 import { type PathTrie, SITES_AS_ROOT, type ScanOptions, ScanRefused, createScanner, scan } from './scan/scan.js';
@@ -56,7 +56,7 @@ export function scanFile(path: string, trie: PathTrie, options: ScanOptions = {}
   } catch (e) {
     if (!(e instanceof ScanRefused)) throw e;
     scan(readConfigFile(path).text, trie, { ...options, file: path });
-    throw new IisFtpsError('FILE_READ', `${path} changed while it was being read; try again`);
+    throw changedWhileRead(path);
   }
 }
 

@@ -28,12 +28,18 @@ export interface XmlBackendOptions {
   readonly writeFs?: WriteFs;
 }
 
+/** The element at `path` below `node` (a site or siteDefaults), or -1. */
+function nodeAt(index: SpanIndex, node: NodeId, path: readonly string[]): NodeId {
+  let n = node;
+  for (const name of path) if (n >= 0) n = index.child(n, name);
+  return n;
+}
+
 /** The attributes set on each queried element below `node` (a site or siteDefaults), as the file holds them. */
 function rawElements(index: SpanIndex, node: NodeId, elements: readonly ElementPath[]): RawElements {
   const out: RawElements = {};
   for (const { element, path } of elements) {
-    let n = node;
-    for (const name of path) if (n >= 0) n = index.child(n, name);
+    const n = nodeAt(index, node, path);
     out[element] = n >= 0 ? index.attrValues(n) : {};
   }
   return out;
@@ -69,8 +75,7 @@ class IndexedSite implements RawSite {
   attribute(element: string, attribute: string): string | undefined {
     const index = this.#index;
     const path = this.#elements.find((e) => e.element === element)?.path;
-    let n = path ? index.siteNode(this.#site) : -1;
-    for (const name of path ?? []) if (n >= 0) n = index.child(n, name);
+    const n = path ? nodeAt(index, index.siteNode(this.#site), path) : -1;
     const a = n >= 0 ? index.attr(n, attribute) : -1;
     return a >= 0 ? index.value(a) : undefined;
   }

@@ -1,7 +1,7 @@
 import type { Edit } from '../../../changes/edits.js';
 import { sortEdits } from '../../../changes/edits.js';
 import { type FileBytes, piecesOf } from '../file/read.js';
-import type { TextSource } from '../file/source.js';
+import { type TextSource, isHighSurrogate } from '../file/source.js';
 
 /** What a content is edited from: the document's text and whether the file starts with a BOM. */
 export interface EditedFrom {
@@ -59,7 +59,7 @@ function sameText(source: TextSource, parts: Iterable<readonly [number, number] 
         // Windows end between characters, never inside a surrogate pair, on both sides.
         for (let i = start; i < end; ) {
           let to = Math.min(end, i + COMPARE_UNITS);
-          while (to < end && (isHigh(source.charCodeAt(to - 1)) || isHigh(source.charCodeAt(at + to - start - 1)))) to++;
+          while (to < end && (isHighSurrogate(source.charCodeAt(to - 1)) || isHighSurrogate(source.charCodeAt(at + to - start - 1)))) to++;
           if (source.slice(i, to) !== source.slice(at + i - start, at + to - start)) return false;
           i = to;
         }
@@ -69,8 +69,6 @@ function sameText(source: TextSource, parts: Iterable<readonly [number, number] 
   }
   return true;
 }
-
-const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 
 /** The file's new bytes after text edits as one buffer (see editedContent), or null when nothing changes. */
 export function editedBytes(file: EditedFrom, edits: readonly Edit[]): Buffer | null {

@@ -103,6 +103,11 @@ export function readConfigFile(path: string, options: { readonly keepBytes?: boo
   return decodeFile(path, bytes, options);
 }
 
+/** A file whose bytes changed between two reads of it. */
+export function changedWhileRead(path: string): IisFtpsError {
+  return new IisFtpsError('FILE_READ', `${path} changed while it was being read; try again`);
+}
+
 /** Bytes read at a time by a chunked read. */
 const CHUNK_BYTES = 1 << 16;
 
@@ -142,7 +147,6 @@ export function readConfigFileInChunks(path: string, onText: (text: string) => v
   };
   let clean = true;
   try {
-    refuseIrregular(path, st);
     const buf = Buffer.allocUnsafe(CHUNK_BYTES);
     for (let n = readSync(fd, buf, 0, buf.length, null); n > 0 && clean; n = readSync(fd, buf, 0, buf.length, null)) {
       let chunk = buf.subarray(0, n);
@@ -163,15 +167,13 @@ export function readConfigFileInChunks(path: string, onText: (text: string) => v
   } finally {
     closeSync(fd);
   }
+  const hash = sha.digest('hex');
+  // The whole-file read gives the exact error and position; when it finds nothing wrong, the file changed meanwhile.
   if (!clean || replaced) {
-    // The whole-file read gives the exact error and position; when it finds nothing wrong, the file changed meanwhile.
     const again = readConfigFile(path);
-    if (!clean || again.hash !== sha.digest('hex')) {
-      throw new IisFtpsError('FILE_READ', `${path} changed while it was being read; try again`);
-    }
-    return new FileSource({ path, bom, size, hash: again.hash, mtimeMs: st.mtimeMs }, length, map);
+    if (!clean || again.hash !== hash) throw changedWhileRead(path);
   }
-  return new FileSource({ path, bom, size, hash: sha.digest('hex'), mtimeMs: st.mtimeMs }, length, map);
+  return new FileSource({ path, bom, size, hash, mtimeMs: st.mtimeMs }, length, map);
 }
 
 /** The bytes to write for new text, with the BOM the file had. */

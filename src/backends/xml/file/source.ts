@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { IntColumn } from '../scan/columns.js';
 
 export const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** True for the first code unit of a surrogate pair: a text is never cut after one. */
+export const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 
 /** Bytes per piece of a written content: pieces are gathered up to this size. */
 const PIECE_BYTES = 3 << 18;
@@ -53,8 +56,7 @@ class Gather {
       // Room for the rest at three bytes a character at most, else a piece's worth.
       if ((end - at) * 3 > scratch.length - this.#filled && this.#filled > 0) yield* this.flush();
       let to = Math.min(end, at + Math.floor((scratch.length - this.#filled) / 3));
-      const last = s.charCodeAt(to - 1);
-      if (to < end && last >= 0xd800 && last <= 0xdbff) to--;
+      if (to < end && isHighSurrogate(s.charCodeAt(to - 1))) to--;
       this.#filled += scratch.write(to - at === s.length ? s : s.slice(at, to), this.#filled, enc);
       at = to;
     }
@@ -119,8 +121,7 @@ export class OffsetMap {
     for (let m = re.exec(s); m; m = re.exec(s)) {
       const i = m.index;
       const c = s.charCodeAt(i);
-      const high = c >= 0xd800 && c <= 0xdbff;
-      if (high) re.lastIndex = i + 2;
+      if (isHighSurrogate(c)) re.lastIndex = i + 2;
       this.#extraTotal += c < 0x800 ? 1 : 2;
       this.#chars.set(this.count, this.#length + i);
       this.#extra.set(this.count, this.#extraTotal);
@@ -161,16 +162,8 @@ export class OffsetMap {
 
   /** Index of the entry for the character at `c`, or -1 when it is ASCII. */
   entryAt(c: number): number {
-    let lo = 0;
-    let hi = this.count - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const at = this.#chars.get(mid);
-      if (at === c) return mid;
-      if (at < c) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    const k = this.#lastBelow(c + 1, (m) => this.#chars.get(m));
+    return k >= 0 && this.#chars.get(k) === c ? k : -1;
   }
 }
 
@@ -287,7 +280,8 @@ export class FileSource implements TextSource {
 
   /** True when the non-ASCII character at `c` takes four bytes (a surrogate pair in UTF-16). */
   #isPairAt(c: number): boolean {
-    return this.#block(this.#byte(c) >> BLOCK_BITS)[this.#byte(c) & (BLOCK - 1)]! >= 0xf0;
+    const b = this.#byte(c);
+    return this.#block(b >> BLOCK_BITS)[b & (BLOCK - 1)]! >= 0xf0;
   }
 
   slice(start: number, end: number): string {
@@ -352,9 +346,10 @@ export class FileSource implements TextSource {
       for (const part of parts) {
         if (typeof part === 'string') yield* out.text(part, 0, part.length, 'utf8');
         else {
+          const to = this.#byte(part[1]);
           yield* advance(this.#byte(part[0]), false);
-          yield* advance(this.#byte(part[1]), true);
-          if (pos < this.#byte(part[1])) throw changedOnDisk(this.file.path);
+          yield* advance(to, true);
+          if (pos < to) throw changedOnDisk(this.file.path);
         }
       }
       // The rest of the file is read too: the hash covers every byte.
@@ -371,17 +366,11 @@ export class FileSource implements TextSource {
 
   /** False when the file's size or modification time differs from when it was scanned. */
   looksUnchanged(): boolean {
-    let fd: number;
     try {
-      fd = openSync(this.file.path, 'r');
+      const st = statSync(this.file.path);
+      return st.size === this.file.size && st.mtimeMs === this.file.mtimeMs;
     } catch {
       return false;
-    }
-    try {
-      const st = fstatSync(fd);
-      return st.size === this.file.size && st.mtimeMs === this.file.mtimeMs;
-    } finally {
-      closeSync(fd);
     }
   }
 
