@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IisFtpsError } from '../errors/errors.js';
 import { type ValidatedSettings, validateSettings } from '../schema/validate.js';
 import type { Target } from '../session/target.js';
-import { type ConnectionOptions, withSession } from './connection.js';
+import { type ConnectionOptions, withSession, writeMode } from './connection.js';
 import { type ChangeReport, finish } from './commit.js';
 
 /**
@@ -64,5 +64,5 @@ export async function applyFtpsState(options: ConnectionOptions & { readonly des
       if (resets.length) session.reset(target, resets);
     }
     return finish(session, options.whatIf ?? false);
-  });
+  }, writeMode(options.whatIf));
 }

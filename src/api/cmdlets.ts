@@ -4,7 +4,7 @@ import { resolveSetting, validateSettings } from '../schema/validate.js';
 import type { FtpsSession, SettingsReport } from '../session/session.js';
 import { type Target, checkTarget } from '../session/target.js';
 import { type Finding, diagnose } from '../doctor/rules.js';
-import { type ConnectionOptions, withSession } from './connection.js';
+import { type ConnectionOptions, type SessionMode, withSession, writeMode } from './connection.js';
 import { type ChangeReport, finish } from './commit.js';
 import { type Selection, type SelectionOptions, checkSelection, isBulkSelection, resolveSelection, sessionOptionsFor } from './selection.js';
 import { type ProgressOptions, inSteps, phase } from './progress.js';
@@ -12,12 +12,17 @@ import { type ProgressOptions, inSteps, phase } from './progress.js';
 export type TargetOptions = Target;
 
 /** Opens a session on what a selection needs (reporting the read), and resolves the selection in it. */
-function withSelection<T>(options: ConnectionOptions & ProgressOptions, selection: Selection, work: (session: FtpsSession, targets: Target[]) => Promise<T>): Promise<T> {
+function withSelection<T>(options: ConnectionOptions & ProgressOptions, selection: Selection, work: (session: FtpsSession, targets: Target[]) => Promise<T>, mode: SessionMode = 'read'): Promise<T> {
   options.onProgress?.({ phase: 'read', done: 0, total: 1 });
-  return withSession(options, sessionOptionsFor(selection), async (session) => {
-    options.onProgress?.({ phase: 'read', done: 1, total: 1 });
-    return work(session, resolveSelection(session, selection));
-  });
+  return withSession(
+    options,
+    sessionOptionsFor(selection),
+    async (session) => {
+      options.onProgress?.({ phase: 'read', done: 1, total: 1 });
+      return work(session, resolveSelection(session, selection));
+    },
+    mode,
+  );
 }
 
 /** Stages for every target in steps, then commits all of them at once (or, with whatIf, describes them). */
@@ -59,8 +64,11 @@ export async function setFtpsSetting(options: ConnectionOptions & SelectionOptio
   if (!v.ok) throw v.error;
   if (v.value.size === 0) throw new IisFtpsError('USAGE', `Name at least one setting to set. Settings: ${settingNames.join(', ')}`);
   if ([...v.value.values()].includes(null)) throw new IisFtpsError('USAGE', 'A null value resets a setting; use resetFtpsSetting for that');
-  return withSelection(options, selection, (session, targets) =>
-    stageAndFinish(session, targets, (chunk) => session.set(chunk, options.settings), options.whatIf ?? false, options),
+  return withSelection(
+    options,
+    selection,
+    (session, targets) => stageAndFinish(session, targets, (chunk) => session.set(chunk, options.settings), options.whatIf ?? false, options),
+    writeMode(options.whatIf),
   );
 }
 
@@ -77,8 +85,11 @@ export async function resetFtpsSetting(options: ConnectionOptions & SelectionOpt
     const r = resolveSetting(name);
     if (!r.ok) throw r.error;
   }
-  return withSelection(options, selection, (session, targets) =>
-    stageAndFinish(session, targets, (chunk) => session.reset(chunk, options.settings), options.whatIf ?? false, options),
+  return withSelection(
+    options,
+    selection,
+    (session, targets) => stageAndFinish(session, targets, (chunk) => session.reset(chunk, options.settings), options.whatIf ?? false, options),
+    writeMode(options.whatIf),
   );
 }
 

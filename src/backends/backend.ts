@@ -124,6 +124,14 @@ export interface Backend {
   commit(changes: ChangeSet): Promise<CommitResult>;
   /** Optional: backends that edit a file as text can show what a commit would do, writing nothing. */
   preview?(changes: ChangeSet): Promise<FilePreview>;
+  /**
+   * Optional: runs `work` (a read, its plan and its commit) as one writer. Other writers that
+   * hold the store the same way wait until `work` ends, so the commit in it never meets their
+   * changes; a writer that does not (IIS, appcmd, an editor) is still caught by the commit's
+   * version check. The offline backend holds the file's lock; a live backend has nothing to hold
+   * (ServerManager has no lock), and callers retry on CONFLICT instead.
+   */
+  exclusive?<T>(work: () => Promise<T>): Promise<T>;
   /** Release processes and handles. Safe to call more than once. */
   close(): Promise<void>;
 }

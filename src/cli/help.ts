@@ -159,10 +159,13 @@ Writing to a file (set, reset, apply, restore):
   --no-backup       write without keeping a copy
   --backup-keep N   how many copies to keep per file (default 10)
   --backup-dir DIR  where the copies go (default .iis-ftps-history beside the file)
-  --retry N         when another writer changed the file since it was read (CONFLICT), read
-                    it again and retry, up to N times (set, reset, apply)
-  Writes are atomic (a crash leaves the old or the new file) and take a lock beside the file;
-  another writer waits up to 30 s (LOCK_TIMEOUT after that).
+  --retry N         when a writer that takes no lock (IIS, appcmd, an editor) changed the file
+                    since it was read (CONFLICT), read it again and retry, up to N times
+  Writes are atomic (a crash leaves the old or the new file). set, reset, apply and restore
+  hold a lock beside the file from their read to their write, so commands run at once on one
+  file take turns and never fail each other; a waiting command waits while writers keep taking
+  turns, and up to 30 s for any one of them (LOCK_TIMEOUT after that). On live IIS, a write
+  that meets another writer's change reads again by itself, up to 5 tries.
   -h, --help        help; --version prints the version
 
 Exit codes: 0 success (also when nothing needed changing), 1 failure (site not found, the file

@@ -15,6 +15,7 @@ import { formatChanges, formatSettings, formatTest, settingsJson, settingsListJs
 import { formatBackups, formatRestore } from './format-backups.js';
 import { listFtpsBackups, restoreFtpsBackup, retryOnConflict } from '../api/restore.js';
 import type { BackupOptions } from '../backends/xml/file/backup.js';
+import type { ConflictRetry } from '../api/connection.js';
 
 /** Where the CLI reads and writes: the process's streams, or a test's buffers. */
 export interface CliIo {
@@ -160,6 +161,9 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
     ...(values['config'] !== undefined ? { config: values['config'] as string } : {}),
     backend: (values['backend'] as string | undefined) ?? 'auto',
     ...(backup === undefined ? {} : { backup }),
+    // A write on live IIS that met another writer's change reads again by itself; say so on stderr.
+    onRetry: ({ attempt, attempts, error }: ConflictRetry) =>
+      io.stderr(json ? `${JSON.stringify({ retry: { attempt, attempts, code: error.code, message: error.message } })}\n` : `iis-ftps: ${error.message}; reading the configuration again (try ${attempt} of ${attempts})\n`),
   };
   for (const key of Object.keys(values)) {
     if (!COMMON.includes(key) && !ALLOWED[command].includes(key)) {

@@ -140,6 +140,14 @@ export class XmlBackend implements Backend {
     return { doc, edits: planEdits(doc.index, changes.changes) };
   }
 
+  /**
+   * Holds the file's lock while `work` reads, plans and commits: a one-shot write never meets
+   * another locking writer's change. Commits and restores inside take the same lock again at once.
+   */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return withFileLock(this.livePath, this.options.lock ?? {}, work);
+  }
+
   /** The edits a commit would make, with the file's text as it is (read whole: a preview is shown to a person). */
   async preview(changes: ChangeSet): Promise<FilePreview> {
     const { doc, edits } = this.plan(changes);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { hostname } from 'node:os';
@@ -24,7 +25,11 @@ import { HOST_TAG, TEMP_PREFIX, describeFsError, processAlive } from './write.js
  */
 
 export interface LockOptions {
-  /** How long to wait for another writer, in milliseconds (default 30 s). */
+  /**
+   * How long to wait for any one other writer, in milliseconds (default 30 s). The wait goes on
+   * while other writers keep taking turns: it runs out only when one holder keeps the lock this
+   * long, so a busy file with many short writers never times a waiter out.
+   */
   readonly timeoutMs?: number;
   /** An owner file older than this is taken to be a crashed writer's (default 2 min). */
   readonly staleMs?: number;
@@ -90,9 +95,9 @@ function mkdirOnce(dir: string, file: string): void {
 }
 
 /**
- * Takes the lock on `file`, waiting (polling with a growing, randomised pause) up to
- * `timeoutMs`; stale owner files of crashed writers are removed on the way. Throws LOCK_TIMEOUT
- * naming the holder when the wait runs out.
+ * Takes the lock on `file`, waiting (polling with a growing, randomised pause) while other
+ * writers hold it, up to `timeoutMs` for any one of them; stale owner files of crashed writers
+ * are removed on the way. Throws LOCK_TIMEOUT naming the holder when one holder keeps it longer.
  */
 export async function acquireLock(file: string, options: LockOptions = {}): Promise<FileLock> {
   const timeoutMs = options.timeoutMs ?? LOCK_TIMEOUT_MS;
@@ -103,9 +108,11 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
   const body = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() });
   // No lock folder beside a folder, in /dev, or next to a pipe: those are refused before anything is made.
   refuseIrregular(file);
-  const deadline = Date.now() + timeoutMs;
+  let deadline = Date.now() + timeoutMs;
   let pause = 2;
   let holder: LockHolder | null = null;
+  // The holder the wait is for: when another takes its place, the first one finished.
+  let waitingOn = '';
   for (;;) {
     mkdirOnce(dir, file);
     let created = false;
@@ -163,6 +170,13 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
       }
     }
     if (recovered && !holder) continue;
+    // The oldest owner file is the holder's; the others are waiters' passing tries.
+    const seenNow = holder ? `${holder.pid}-${holder.hostTag}@${holder.since}` : '';
+    if (seenNow !== waitingOn) {
+      // Another writer holds the lock now: the one waited for finished, so the wait starts again.
+      waitingOn = seenNow;
+      deadline = Date.now() + timeoutMs;
+    }
     if (Date.now() >= deadline) {
       const who = holder ? describeHolder(holder) : 'another writer';
       throw new IisFtpsError(
@@ -191,11 +205,21 @@ function removeQuietly(path: string): void {
   }
 }
 
-/** Runs `work` with the lock on `file` held, and releases it whatever happens. */
+/** The lock folders held by the code running now (and by what it awaits), for re-entry. */
+const held = new AsyncLocalStorage<ReadonlySet<string>>();
+
+/**
+ * Runs `work` with the lock on `file` held, and releases it whatever happens. Re-entrant: work
+ * that already runs under this lock (a one-shot write holding it from its read to its commit)
+ * runs at once instead of waiting for itself.
+ */
 export async function withFileLock<T>(file: string, options: LockOptions, work: () => T | Promise<T>): Promise<T> {
+  const dir = lockDirFor(file);
+  const mine = held.getStore();
+  if (mine?.has(dir)) return work();
   const lock = await acquireLock(file, options);
   try {
-    return await work();
+    return await held.run(new Set([...(mine ?? []), dir]), work);
   } finally {
     lock.release();
   }
