@@ -11,6 +11,7 @@ import { run } from '../../src/cli/run.js';
 import { getFtpsSetting, setFtpsSetting } from '../../src/api/cmdlets.js';
 import { listFtpsBackups, restoreFtpsBackup } from '../../src/api/restore.js';
 import { FailingWriteFsDouble, type FailingStep } from '../doubles/failing-fs.js';
+import { PhaseWriteFsDouble } from '../doubles/phase-fs.js';
 import { change } from '../support/changes.js';
 import { expectError } from '../support/expect.js';
 import { copyFixture, readBytes, readText, tempDir, writeTemp } from '../support/fixture.js';
@@ -57,7 +58,8 @@ const backupsIn = (path: string): string[] => {
 };
 
 describe('reliability of the offline backend', function () {
-  this.timeout(120_000);
+  // These tests start hundreds of processes: bounded by their counts, with room for a slow machine.
+  this.timeout(600_000);
 
   describe('the lock', () => {
     it('makes a second writer wait until the first releases', async () => {
@@ -125,7 +127,7 @@ describe('reliability of the offline backend', function () {
   });
 
   describe('concurrent writers', () => {
-    it('16 processes x 25 changes on distinct sites of one file, through the API and the CLI: every change lands', async () => {
+    it('16 processes x 25 one-shot writes on distinct sites of one file, through the API and the CLI, none retrying: every change lands', async () => {
       const processes = 16;
       const changes = SOAK ? 100 : 25;
       const path = writeTemp(generateConfig(processes * changes).text);
@@ -147,10 +149,40 @@ describe('reliability of the offline backend', function () {
       assert.deepEqual(temps(dirname(path)), []);
       assert.equal(backupsIn(path).length, 10, 'the last 10 versions are kept');
     });
+
+    it('8 provisioning jobs at once, each running `iis-ftps set` 8 times as its own process with no option: all 64 land, none fails', async () => {
+      const jobs = 8;
+      const runs = SOAK ? 32 : 8;
+      const path = writeTemp(generateConfig(jobs * runs).text);
+      await workerCommand('cli');
+      const value = (i: number, j: number): string => `0${i}:${String(j).padStart(2, '0')}:${String((i * runs + j) % 60).padStart(2, '0')}`;
+      const job = async (i: number): Promise<string[]> => {
+        const failures: string[] = [];
+        for (let j = 0; j < runs; j++) {
+          const site = siteName(i * runs + j + 1);
+          const w = await startWorker('cli', ['set', '--config', path, '--site', site, '--revocation-freshness-time', value(i, j)]);
+          const r = await w.done;
+          if (r.code !== 0) failures.push(`job ${i} run ${j} (${site}): exit ${r.code}: ${r.stderr}`);
+        }
+        return failures;
+      };
+      const failures = (await Promise.all(Array.from({ length: jobs }, (_, i) => job(i)))).flat();
+      assert.deepEqual(failures, []);
+      const snap = await new XmlBackend({ path }).read({ elements: elementPaths, allSites: true });
+      for (let i = 0; i < jobs; i++) {
+        for (let j = 0; j < runs; j++) {
+          const site = snap.sites.find((s) => s.name === siteName(i * runs + j + 1))!;
+          assert.equal(site.elements['sslClientCertificates']!['revocationFreshnessTime'], value(i, j), `run ${j} of job ${i}`);
+        }
+      }
+      assert.equal(existsSync(lockDirFor(path)), false, 'no lock left behind');
+    });
   });
 
   describe('crashes', () => {
     it('a writer killed at random moments, hundreds of times, leaves the old or the new file, byte for byte', async function () {
+      // Hundreds of processes: however slow the machine, the test is bounded by its count, not a clock.
+      this.timeout(0);
       const kills = SOAK ? 1000 : 200;
       const lanes = 2;
       // A multi-megabyte file: 2,800 FTP sites.
@@ -380,17 +412,43 @@ describe('reliability of the offline backend', function () {
   });
 });
 
+/** Waits until a worker's output matches `pattern`, or it exits (then throws with what it said). */
+async function outputMatching(w: Awaited<ReturnType<typeof startWorker>>, pattern: RegExp): Promise<void> {
+  let exited = false;
+  void w.done.then(() => (exited = true));
+  for (;;) {
+    if (pattern.test(w.stdout())) return;
+    if (exited) throw new Error(`the writer ended by itself: ${(await w.done).stderr}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
 /**
- * One lane of the crash test: a file of its own, and a writer process killed with SIGKILL at a
- * random moment of its commits, again and again. After each kill the file must be exactly the
- * version of the last commit the writer reported, or of the one it was making.
+ * One lane of the crash test: a file of its own, and a writer process killed with SIGKILL again
+ * and again. After each kill the file must be exactly the version of the last commit the writer
+ * reported, or of the one it was making.
+ *
+ * Where the kills land does not depend on the machine's speed. Half of them stop the writer just
+ * before one of its file operations, chosen at random over its next two commits and a half
+ * (test/doubles/phase-fs.ts): with the lock held, while a backup or the new version is part
+ * written, flushed or renamed. The other half come at a random moment within three of the
+ * writer's own commits, as measured on this machine (between operations too).
  */
 async function crashLane(base: string, kills: number): Promise<{ kills: number; midWrite: number; staleLocks: number; commits: number }> {
   const path = writeTemp(base);
   const dir = dirname(path);
   const site = siteName(1400);
+  const ref = { name: site, id: 1401 };
+  // How many file operations, and how long, one commit of this file takes here, measured on a copy.
+  const probe = new PhaseWriteFsDouble(0);
+  const probeFile = writeTemp(base);
+  const began = performance.now();
+  await commit(new XmlBackend({ path: probeFile, backup: { keep: 3 }, writeFs: probe }), change(ref, 'serverCertStoreName', crashValue(0)));
+  let cycleMs = performance.now() - began;
+  const opsPerCommit = probe.count;
+  assert.ok(opsPerCommit >= 10, `a commit makes ${opsPerCommit} file operations`);
   // The first version holds v0, so every later one differs from it only in that value.
-  await commit(new XmlBackend({ path, backup: false }), change({ name: site, id: 1401 }, 'serverCertStoreName', crashValue(0)));
+  await commit(new XmlBackend({ path, backup: false }), change(ref, 'serverCertStoreName', crashValue(0)));
   const text = readText(path);
   const at = text.indexOf(`serverCertStoreName="${crashValue(0)}"`) + 'serverCertStoreName="'.length;
   const prefix = text.slice(0, at);
@@ -401,18 +459,22 @@ async function crashLane(base: string, kills: number): Promise<{ kills: number; 
   let staleLocks = 0;
   let commits = 0;
   for (let k = 0; k < kills; k++) {
-    const w = await startWorker('crash-writer', [path, site, String(last + 1)]);
-    await new Promise<void>((resolve) => {
-      const check = () => (w.stdout().includes('ready') ? resolve() : setTimeout(check, 2));
-      check();
-    });
-    await new Promise((r) => setTimeout(r, Math.random() * 180));
+    const phased = k % 2 === 0;
+    const stopAt = phased ? 1 + Math.floor(Math.random() * opsPerCommit * 2.5) : 0;
+    const w = await startWorker('crash-writer', [path, site, String(last + 1), String(stopAt)]);
+    if (phased) await outputMatching(w, /^stop /m);
+    else {
+      await outputMatching(w, /^ready$/m);
+      await new Promise((r) => setTimeout(r, Math.random() * 3 * cycleMs));
+    }
     w.child.kill('SIGKILL');
     const finished = await w.done;
-    const done = [...finished.stdout.matchAll(/done (\d+)/g)].map((m) => Number(m[1]));
     if (finished.signal !== 'SIGKILL') throw new Error(`the writer ended by itself: ${finished.stderr}`);
+    const done = [...finished.stdout.matchAll(/^done (\d+) ([\d.]+)/gm)];
     commits += done.length;
-    if (done.length) last = done[done.length - 1]!;
+    if (done.length) last = Number(done[done.length - 1]![1]);
+    // The writer's own commits say how long a commit takes in a process of its own here.
+    for (const d of done) cycleMs = Math.max(cycleMs, Number(d[2]));
     const bytes = readFileSync(path);
     if (bytes.equals(version(last + 1))) last += 1;
     else assert.ok(bytes.equals(version(last)), `after kill ${k + 1} the file is neither version ${last} nor ${last + 1} (${bytes.length} bytes)`);
@@ -420,7 +482,7 @@ async function crashLane(base: string, kills: number): Promise<{ kills: number; 
     if (existsSync(lockDirFor(path)) && readdirSync(lockDirFor(path)).length) staleLocks++;
   }
   // The next run cleans up after the crashed writers and writes normally.
-  await commit(new XmlBackend({ path, backup: { keep: 3 } }), change({ name: site, id: 1401 }, 'serverCertStoreName', crashValue(last + 1)));
+  await commit(new XmlBackend({ path, backup: { keep: 3 } }), change(ref, 'serverCertStoreName', crashValue(last + 1)));
   assert.deepEqual(readFileSync(path), version(last + 1));
   assert.deepEqual(temps(dir), [], 'temporary files left after the next run');
   assert.deepEqual(temps(join(dir, BACKUP_DIR_NAME)), []);
