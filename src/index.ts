@@ -4,12 +4,15 @@
  * Layers, top to bottom: cmdlet-style functions (api/), the session (session/), the schema and
  * its codecs (schema/, codecs/), change sets and backends (backends/).
  */
-export { getFtpsSetting, setFtpsSetting, resetFtpsSetting, testFtpsSetting } from './api/cmdlets.js';
+export { getFtpsSetting, getFtpsSettings, setFtpsSetting, resetFtpsSetting, testFtpsSetting } from './api/cmdlets.js';
 export type { SetOptions, ResetOptions, TestReport, TestResult, TargetOptions } from './api/cmdlets.js';
 export { applyFtpsState, parseDesiredState, desiredStateSchema } from './api/apply.js';
 export type { DesiredState } from './api/apply.js';
 export type { ChangeReport } from './api/commit.js';
-export type { ConnectionOptions } from './api/connection.js';
+export { LIVE_CONFLICT_ATTEMPTS } from './api/connection.js';
+export type { ConflictRetry, ConnectionOptions } from './api/connection.js';
+export type { SelectionOptions } from './api/selection.js';
+export type { Progress, ProgressCallback, ProgressOptions } from './api/progress.js';
 export { listFtpsBackups, restoreFtpsBackup, retryOnConflict } from './api/restore.js';
 export type { BackupLocation } from './api/restore.js';
 export type { BackupEntry, BackupOptions } from './backends/xml/file/backup.js';
@@ -29,5 +32,6 @@ export type { Finding, Rule, Severity } from './doctor/rules.js';
 export { openBackend, registerBackend, backendFactories } from './backends/registry.js';
 export type { BackendFactory, BackendOptions, Availability } from './backends/registry.js';
 export { XmlBackend, createXmlBackend } from './backends/xml/index.js';
+export type { XmlBackendOptions } from './backends/xml/index.js';
 export type * from './backends/backend.js';
 export { unifiedDiff } from './changes/diff.js';
