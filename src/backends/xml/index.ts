@@ -5,7 +5,7 @@ import type { SitesDocument } from './document.js';
 import { planEdits } from './edit/plan.js';
 import type { Edit } from '../../changes/edits.js';
 import { createHash } from 'node:crypto';
-import { type FileBytes, piecesOf, readConfigFile } from './file/read.js';
+import { type FileBytes, checkReadable, piecesOf, readConfigFile } from './file/read.js';
 import { changedOnDisk } from './file/source.js';
 import { DocumentCache } from './cache.js';
 import { editedContent } from './edit/bytes.js';
@@ -145,7 +145,9 @@ export class XmlBackend implements Backend {
    * another locking writer's change. Commits and restores inside take the same lock again at once.
    */
   async exclusive<T>(work: () => Promise<T>): Promise<T> {
-    return withFileLock(this.livePath, this.options.lock ?? {}, work);
+    const main = this.livePath;
+    checkReadable(main);
+    return withFileLock(main, this.options.lock ?? {}, work);
   }
 
   /** The edits a commit would make, with the file's text as it is (read whole: a preview is shown to a person). */

@@ -91,6 +91,20 @@ function readFailure(path: string, e: unknown): IisFtpsError {
   return new IisFtpsError('FILE_READ', `${path} ${why}`, {}, { cause: e });
 }
 
+/**
+ * Fails as reading would when `path` cannot be read (missing, a folder, a device or pipe, no
+ * permission), without reading it: a writer checks this before it takes the file's lock, so
+ * such a file is reported as what it is rather than as a lock that cannot be made beside it.
+ */
+export function checkReadable(path: string): void {
+  try {
+    refuseIrregular(path, statSync(path));
+    closeSync(openSync(path, 'r'));
+  } catch (e) {
+    throw readFailure(path, e);
+  }
+}
+
 /** Reads a configuration file, with errors that say what is wrong and what to do. */
 export function readConfigFile(path: string, options: { readonly keepBytes?: boolean } = {}): LoadedFile {
   let bytes: Buffer;
