@@ -29,5 +29,5 @@ export type { Finding, Rule, Severity } from './doctor/rules.js';
 export { openBackend, registerBackend, backendFactories } from './backends/registry.js';
 export type { BackendFactory, BackendOptions, Availability } from './backends/registry.js';
 export { XmlBackend, createXmlBackend } from './backends/xml/index.js';
-export type * from './backends/backend.js';
-export { unifiedDiff } from './changes/diff.js';
+export type * from './contract/index.js';
+export { unifiedDiff } from './edits/diff.js';

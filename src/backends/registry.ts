@@ -1,5 +1,5 @@
 import { IisFtpsError } from '../errors/errors.js';
-import type { Backend } from './backend.js';
+import type { Backend } from '../contract/index.js';
 import { XmlBackend } from './xml/index.js';
 import { powershellFactory } from './powershell/factory.js';
 import { edgeFactory } from './edge/index.js';

@@ -1,4 +1,4 @@
-import type { TextEdit as Edit } from '../backends/backend.js';
+import type { TextEdit as Edit } from '../contract/index.js';
 import { applyEdits, sortEdits } from './edits.js';
 
 const lineStart = (text: string, at: number): number => text.lastIndexOf('\n', at - 1) + 1;

@@ -1,4 +1,4 @@
-import type { TextEdit } from '../backends/backend.js';
+import type { TextEdit } from '../contract/index.js';
 
 export type Edit = TextEdit;
 

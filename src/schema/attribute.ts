@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ValueType } from '../backends/backend.js';
+import type { ValueType } from '../contract/index.js';
 import {
   type Codec,
   boolCodec,

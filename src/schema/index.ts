@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ElementPath } from '../backends/backend.js';
+import type { ElementPath } from '../contract/index.js';
 import type { AttributeDef } from './attribute.js';
 import { type FtpsSchema, ftpsSchema } from './ftps.js';
 

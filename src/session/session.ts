@@ -1,4 +1,4 @@
-import type { Backend, Change, CommitResult, RawSite, RawSnapshot, RawValue, SiteRef } from '../backends/backend.js';
+import type { Backend, Change, CommitResult, RawSite, RawSnapshot, RawValue, SiteRef } from '../contract/index.js';
 import { IisFtpsError } from '../errors/errors.js';
 import { type ElementName, type SettingDef, type SettingName, elementPaths, settings } from '../schema/index.js';
 import { type ValidatedSettings, validateSettings } from '../schema/validate.js';

@@ -7,7 +7,7 @@ import { planEdits } from '../../src/backends/xml/edit/plan.js';
 import { decodeFile, encodeFile, piecesOf } from '../../src/backends/xml/file/read.js';
 import { pathTrie, scan } from '../../src/backends/xml/scan/scan.js';
 import type { NodeId, SpanIndex } from '../../src/backends/xml/scan/spans.js';
-import { applyEdits } from '../../src/changes/edits.js';
+import { applyEdits } from '../../src/edits/edits.js';
 import { elementPaths } from '../../src/schema/index.js';
 import { generateConfig } from '../../bench/generate.js';
 import { change } from '../support/changes.js';

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { getFtpsSettings, resetFtpsSetting, setFtpsSetting } from '../../src/api/cmdlets.js';
 import type { Progress } from '../../src/api/progress.js';
 import { wildcard } from '../../src/api/selection.js';
-import type { Backend, ChangeSet } from '../../src/backends/backend.js';
+import type { Backend, ChangeSet } from '../../src/contract/index.js';
 import { XmlBackend } from '../../src/backends/xml/index.js';
 import { run } from '../../src/cli/run.js';
 import { progressBar } from '../../src/cli/progress.js';

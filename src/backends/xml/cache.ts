@@ -1,4 +1,4 @@
-import type { ChangeSet, ReadQuery } from '../backend.js';
+import type { ChangeSet, ReadQuery } from '../../contract/index.js';
 import { type SitesDocument, loadSites } from './document.js';
 import { type PathTrie, type SiteFilter, pathTrie, trieCovers } from './scan/scan.js';
 import { findSite } from './edit/plan.js';

@@ -1,9 +1,9 @@
-import type { Backend, ChangeSet, CommitResult, ElementPath, FilePreview, RawElements, RawSite, RawSnapshot, ReadQuery, SiteRef } from '../backend.js';
+import type { Backend, ChangeSet, CommitResult, ElementPath, FilePreview, RawElements, RawSite, RawSnapshot, ReadQuery, SiteRef } from '../../contract/index.js';
 import { dirname } from 'node:path';
 import { IisFtpsError } from '../../errors/errors.js';
 import type { SitesDocument } from './document.js';
 import { planEdits } from './edit/plan.js';
-import type { Edit } from '../../changes/edits.js';
+import type { Edit } from '../../edits/edits.js';
 import { createHash } from 'node:crypto';
 import { type FileBytes, piecesOf, readConfigFile } from './file/read.js';
 import { changedOnDisk } from './file/source.js';

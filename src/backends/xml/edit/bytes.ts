@@ -1,5 +1,5 @@
-import type { Edit } from '../../../changes/edits.js';
-import { sortEdits } from '../../../changes/edits.js';
+import type { Edit } from '../../../edits/edits.js';
+import { sortEdits } from '../../../edits/edits.js';
 import { type FileBytes, piecesOf } from '../file/read.js';
 import { type TextSource, isHighSurrogate } from '../file/source.js';
 

@@ -1,8 +1,8 @@
-import type { Change } from '../../backend.js';
+import type { Change } from '../../../contract/index.js';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { type NodeId, type SpanIndex, indentAt, startsLine } from '../scan/spans.js';
 import { escapeAttribute } from './escape.js';
-import type { Edit } from '../../../changes/edits.js';
+import type { Edit } from '../../../edits/edits.js';
 
 /** A new element to create, with its attributes in the order the change set names them. */
 interface NewElement {

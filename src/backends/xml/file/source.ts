@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { IisFtpsError } from '../../../errors/errors.js';
-import { IntColumn } from '../scan/columns.js';
+import { IntColumn } from '../columns.js';
 
 export const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 

@@ -1,4 +1,4 @@
-import { IntColumn } from './columns.js';
+import { IntColumn } from '../columns.js';
 import type { TextSource } from '../file/source.js';
 
 /**
