@@ -5,3 +5,4 @@
  * depend on it without depending on each other.
  */
 export type * from './backend.js';
+export type * from './factory.js';
