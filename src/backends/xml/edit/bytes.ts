@@ -1,7 +1,8 @@
 import type { Edit } from '../../../edits/edits.js';
 import { sortEdits } from '../../../edits/edits.js';
 import { type FileBytes, piecesOf } from '../file/read.js';
-import { type TextSource, isHighSurrogate } from '../file/source.js';
+import type { TextSource } from '../file/text.js';
+import { isHighSurrogate } from '../file/utf8.js';
 
 /** What a content is edited from: the document's text and whether the file starts with a BOM. */
 export interface EditedFrom {

@@ -39,12 +39,6 @@ interface Group {
   readonly ops: AttributeOps;
 }
 
-/** Finds the site a change names: by name (case-insensitive), and by id when one is given. -1 when none. */
-export function findSite(index: SpanIndex, ref: { readonly name?: string; readonly id?: number | null }): NodeId {
-  const s = index.findSite(ref);
-  return s < 0 ? -1 : index.siteNode(s);
-}
-
 /**
  * Turns a change set into text edits, following docs/file-edits.md: values replaced in place,
  * attributes appended or removed with their leading blank, emptied elements pruned, missing
@@ -105,7 +99,7 @@ function ownersOf(index: SpanIndex, changes: readonly Change[]): Int32Array {
     }
     const ref = change.site;
     if (!(ref && lastRef && ref.name === lastRef.name && ref.id === lastRef.id)) {
-      lastSite = ref ? findSite(index, ref) : -1;
+      lastSite = ref ? index.sites.findNode(ref) : -1;
       lastRef = ref;
     }
     if (lastSite < 0) throw new IisFtpsError('SITE_NOT_FOUND', `No site named ${JSON.stringify(change.site?.name)} in the file`, { site: change.site?.name ?? '' });

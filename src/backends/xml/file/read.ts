@@ -3,7 +3,9 @@ import { type Stats, closeSync, fstatSync, openSync, readFileSync, readSync, sta
 import { StringDecoder } from 'node:string_decoder';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
-import { FileSource, OffsetMap, UTF8_BOM } from './source.js';
+import { OffsetMap } from './offsets.js';
+import { FileSource } from './source.js';
+import { UTF8_BOM } from './utf8.js';
 
 /**
  * A configuration file read whole: whether it had a BOM, its text without the BOM, its size and
