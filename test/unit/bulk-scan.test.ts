@@ -2,14 +2,15 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { XmlBackend } from '../../src/backends/xml/index.js';
 import { DocumentCache } from '../../src/backends/xml/cache.js';
-import { editedBytes, editedContent } from '../../src/backends/xml/edit/bytes.js';
+import { editedContent } from '../../src/backends/xml/edit/bytes.js';
 import { planEdits } from '../../src/backends/xml/edit/plan.js';
-import { decodeFile, encodeFile, piecesOf } from '../../src/backends/xml/file/read.js';
+import { decodeFile, piecesOf } from '../../src/backends/xml/file/read.js';
 import { pathTrie, scan } from '../../src/backends/xml/scan/scan.js';
 import type { NodeId, SpanIndex } from '../../src/backends/xml/scan/spans.js';
 import { applyEdits } from '../../src/edits/edits.js';
 import { elementPaths } from '../../src/schema/index.js';
 import { generateConfig } from '../../bench/generate.js';
+import { contentBytes, fileBytes } from '../support/bytes.js';
 import { change } from '../support/changes.js';
 import { expectError } from '../support/expect.js';
 import { FIXTURE, copyFixture, mtimeOf, readBytes, writeTemp } from '../support/fixture.js';
@@ -96,8 +97,8 @@ describe('offline backend at scale', () => {
         change(null, 'serverCertStoreName', 'Zertifikate ü'),
       ]);
       assert.ok(edits.length >= 4);
-      const expected = encodeFile(file, applyEdits(file.text, edits));
-      assert.ok(editedBytes(fromText(file, index), edits)!.equals(expected));
+      const expected = fileBytes(file, applyEdits(file.text, edits));
+      assert.ok(contentBytes(editedContent(fromText(file, index), edits))!.equals(expected));
     });
 
     it('gathers the pieces of a bulk change into a few large writes', () => {
@@ -112,18 +113,18 @@ describe('offline backend at scale', () => {
       const pieces: Buffer[] = [];
       for (const piece of piecesOf(content)) pieces.push(Buffer.from(piece));
       assert.ok(pieces.length <= Math.ceil(file.size / (1 << 18)) + 2, `${pieces.length} pieces for ${edits.length} edits`);
-      assert.ok(Buffer.concat(pieces).equals(encodeFile(file, applyEdits(file.text, edits))));
+      assert.ok(Buffer.concat(pieces).equals(fileBytes(file, applyEdits(file.text, edits))));
     });
 
     it('returns null when nothing changes', () => {
       const file = decodeFile('x.config', readFileSync(FIXTURE));
       const from = fromText(file, scan(file.text, trie));
-      assert.equal(editedBytes(from, []), null);
-      assert.equal(editedBytes(from, [{ start: 10, end: 12, text: file.text.slice(10, 12) }]), null);
+      assert.equal(contentBytes(editedContent(from, [])), null);
+      assert.equal(contentBytes(editedContent(from, [{ start: 10, end: 12, text: file.text.slice(10, 12) }])), null);
       // Edits that each change the text but together give it back.
       const [a, b] = [file.text.slice(100, 104), file.text.slice(104, 108)];
-      assert.equal(editedBytes(from, [{ start: 100, end: 104, text: a + b }, { start: 104, end: 108, text: '' }]), null);
-      assert.notEqual(editedBytes(from, [{ start: 100, end: 104, text: b + a }, { start: 104, end: 108, text: '' }]), null);
+      assert.equal(contentBytes(editedContent(from, [{ start: 100, end: 104, text: a + b }, { start: 104, end: 108, text: '' }])), null);
+      assert.notEqual(contentBytes(editedContent(from, [{ start: 100, end: 104, text: b + a }, { start: 104, end: 108, text: '' }])), null);
     });
   });
 
@@ -179,8 +180,8 @@ describe('offline backend at scale', () => {
       ]);
       // The same changes, every site's spread over the whole set.
       const interleaved = [0, 1, 2].flatMap((k) => grouped.filter((_, j) => j % 3 === k));
-      const a = editedBytes(fromText(file, index), planEdits(index, grouped))!;
-      assert.ok(editedBytes(fromText(file, index), planEdits(index, interleaved))!.equals(a));
+      const a = contentBytes(editedContent(fromText(file, index), planEdits(index, grouped)))!;
+      assert.ok(contentBytes(editedContent(fromText(file, index), planEdits(index, interleaved)))!.equals(a));
       assert.ok(!a.equals(Buffer.from(g.text)));
     });
 

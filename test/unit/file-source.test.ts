@@ -4,9 +4,8 @@ import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { XmlBackend } from '../../src/backends/xml/index.js';
 import { scanFile } from '../../src/backends/xml/document.js';
-import { editedBytes } from '../../src/backends/xml/edit/bytes.js';
+import { editedContent } from '../../src/backends/xml/edit/bytes.js';
 import { planEdits } from '../../src/backends/xml/edit/plan.js';
-import { encodeFile } from '../../src/backends/xml/file/read.js';
 import { OffsetMap } from '../../src/backends/xml/file/offsets.js';
 import { StringSource } from '../../src/backends/xml/file/text.js';
 import { pathTrie, scan } from '../../src/backends/xml/scan/scan.js';
@@ -14,6 +13,7 @@ import type { NodeId, SpanIndex } from '../../src/backends/xml/scan/spans.js';
 import { applyEdits } from '../../src/edits/edits.js';
 import { elementPaths } from '../../src/schema/index.js';
 import { generateConfig } from '../../bench/generate.js';
+import { contentBytes, fileBytes } from '../support/bytes.js';
 import { change } from '../support/changes.js';
 import { expectError } from '../support/expect.js';
 import { FIXTURE, copyFixture, mtimeOf, readBytes, writeTemp } from '../support/fixture.js';
@@ -195,9 +195,9 @@ describe('offline backend without the text in memory', () => {
       assert.ok(edits.length > sites.length);
       // The same plan on the text in memory.
       assert.deepEqual(planEdits(scan(text, trie), changes), edits);
-      const expected = encodeFile({ bom: true }, applyEdits(text, edits));
-      assert.ok(editedBytes({ bom: true, source }, edits)!.equals(expected));
-      assert.ok(editedBytes({ bom: true, source: new StringSource(text) }, edits)!.equals(expected));
+      const expected = fileBytes({ bom: true }, applyEdits(text, edits));
+      assert.ok(contentBytes(editedContent({ bom: true, source }, edits))!.equals(expected));
+      assert.ok(contentBytes(editedContent({ bom: true, source: new StringSource(text) }, edits))!.equals(expected));
     });
 
     it('a commit whose file changed after the plan (same size and time) is a CONFLICT: nothing written, no backup kept', async () => {

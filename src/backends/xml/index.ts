@@ -16,7 +16,6 @@ import { liveConfigPath } from './file/target.js';
 import { type RestoreResult, listConfigBackups, restoreConfigBackup } from './restore.js';
 import type { NodeId, SpanIndex } from './scan/spans.js';
 import type { SiteNo } from './scan/sites.js';
-import type { PathTrie } from './scan/scan.js';
 
 export interface XmlBackendOptions {
   /** Path of applicationHost.config (or a copy of it). */
@@ -212,5 +211,3 @@ export class XmlBackend implements Backend {
 export function createXmlBackend(options: XmlBackendOptions): XmlBackend {
   return new XmlBackend(options);
 }
-
-export type { PathTrie };

@@ -178,12 +178,6 @@ export function readConfigFileInChunks(path: string, onText: (text: string) => v
   return new FileSource({ path, bom, size, hash, mtimeMs: st.mtimeMs }, length, map);
 }
 
-/** The bytes to write for new text, with the BOM the file had. */
-export function encodeFile(file: Pick<LoadedFile, 'bom'>, text: string): Buffer {
-  const body = Buffer.from(text, 'utf8');
-  return file.bom ? Buffer.concat([UTF8_BOM, body]) : body;
-}
-
 /**
  * A file's content written or compared piece by piece, never as one buffer: either bytes, or a
  * function giving the pieces in order. A piece is valid only until the next one is asked for
