@@ -170,7 +170,7 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
   const retries = retriesOf(values, command);
   // A progress bar only on a terminal, never with --json: stdout stays clean either way.
   const progress = !json && io.stderrIsTTY ? progressBar(io.stderr) : undefined;
-  const onProgress = progress?.onProgress;
+  const reporting = progress ? { onProgress: progress.onProgress } : {};
   const printChanges = (report: ChangeReport) => {
     progress?.end();
     io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatChanges(report, conn.config));
@@ -192,7 +192,7 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
           io.stdout(json ? `${JSON.stringify(settingsJson(report.settings), null, 2)}\n` : formatSettings(report));
           return 0;
         }
-        const reports = await getFtpsSettings({ ...conn, ...selection, onProgress });
+        const reports = await getFtpsSettings({ ...conn, ...selection, ...reporting });
         progress?.end();
         io.stdout(json ? `${JSON.stringify(settingsListJson(reports), null, 2)}\n` : reports.map(formatSettings).join('\n'));
         return 0;
@@ -203,13 +203,13 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
         if (Object.keys(requested).length === 0) {
           throw usage(`Name at least one setting, e.g. --client-certificate-policy CertRequire. Settings: ${settings.map((s) => `--${s.option}`).join(', ')}`, command);
         }
-        printChanges(await retryOnConflict(retries, () => setFtpsSetting({ ...conn, ...target, settings: requested, whatIf, onProgress })));
+        printChanges(await retryOnConflict(retries, () => setFtpsSetting({ ...conn, ...target, settings: requested, whatIf, ...reporting })));
         return 0;
       }
       case 'reset': {
         const target = targetOf(values, command)!;
         const names = values['setting'] as string[] | undefined;
-        printChanges(await retryOnConflict(retries, () => resetFtpsSetting({ ...conn, ...target, ...(names ? { settings: names } : {}), whatIf, onProgress })));
+        printChanges(await retryOnConflict(retries, () => resetFtpsSetting({ ...conn, ...target, ...(names ? { settings: names } : {}), whatIf, ...reporting })));
         return 0;
       }
       case 'apply': {
@@ -221,7 +221,7 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
       }
       case 'doctor': {
         const target = targetOf(values, command, true);
-        const report = await testFtpsSetting({ ...conn, ...(target ?? {}), onProgress });
+        const report = await testFtpsSetting({ ...conn, ...(target ?? {}), ...reporting });
         progress?.end();
         io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatTest(report));
         return report.ok ? 0 : 1;
