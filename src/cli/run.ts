@@ -53,10 +53,11 @@ const OPTIONS = {
   ...settingOptions,
 } as const;
 
-/** Which options each command takes (besides --config, --backend, --json, --help). */
+/** Options of the commands that change a configuration (set, reset, apply): backups and retries on CONFLICT. */
 const WRITING = ['backup', 'no-backup', 'backup-keep', 'backup-dir', 'retry'];
 /** Options that select many sites at once. */
 const BULK = ['site-like', 'all-ftp-sites'];
+/** Which options each command takes (besides --config, --backend, --json, --help, --version). */
 const ALLOWED: Record<Command, readonly string[]> = {
   get: ['site', 'site-id', 'site-defaults', ...BULK],
   set: ['site', 'site-id', 'site-defaults', ...BULK, 'what-if', ...WRITING, ...settings.map((s) => s.option)],
@@ -246,8 +247,9 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
 function reportError(e: unknown, json: boolean, io: CliIo): number {
   if (!isIisFtpsError(e)) {
     const err = e as Error;
-    io.stderr(json ? `${JSON.stringify({ error: { code: 'INTERNAL', message: String(err?.message ?? err) } })}\n` : `iis-ftps: internal error: ${err?.stack ?? String(err)}\n`);
-    return 1;
+    const internal = new IisFtpsError('INTERNAL', String(err?.message ?? err));
+    io.stderr(json ? `${JSON.stringify({ error: internal.toJSON() })}\n` : `iis-ftps: internal error: ${err?.stack ?? String(err)}\n`);
+    return exitCodeFor(internal.code);
   }
   if (json) io.stderr(`${JSON.stringify({ error: e.toJSON() })}\n`);
   else {

@@ -48,7 +48,7 @@ export type ValidatedSettings = Map<SettingDef, unknown>;
 
 /**
  * Validates a map of setting name -> value (null = reset) before any backend is touched.
- * Every problem is found; the first is returned.
+ * Stops at the first problem, in the order the names are given, and returns it.
  */
 export function validateSettings(input: Readonly<Record<string, unknown>>): Result<ValidatedSettings> {
   const out: ValidatedSettings = new Map();
