@@ -24,7 +24,7 @@ export function settingsHelp(): string {
         : s.def.names && s.def.type === 'flags' ? `flags, comma-separated: ${s.def.names.join(', ')} (or None, or their sum)`
         : s.def.type === 'timeSpan' ? 'time span hh:mm:ss or d.hh:mm:ss'
         : s.def.type === 'bool' ? 'true | false'
-        : s.name === 'serverCertHash' ? '40 hex digits'
+        : s.def.format === 'thumbprint' ? '40 hex digits'
         : 'text';
       const def = s.def.default === null ? 'none' : Array.isArray(s.def.default) ? s.def.default.join(', ') || 'none' : String(s.def.default);
       return `  --${s.option} VALUE\n${wrap(`${s.element}.${s.attribute}: ${values}. Default: ${def}. ${s.def.description}`, '      ')}`;
