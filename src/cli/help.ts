@@ -54,8 +54,11 @@ Examples:
   iis-ftps get --site-defaults                 # live IIS (Windows)
   iis-ftps get --config applicationHost.config --site-like "ftp-*" --json
 
-${BULK_HELP} With several sites, --json prints { "results": [{ "target": { "level", "name",
-"id", "protocols" }, "settings": { ... as for one site ... } }] }.`,
+With --json, one target prints { "target": { "level", "name", "id", "protocols" }, and one key
+per element: { "ATTRIBUTE": { "value", "source" } } }.
+
+${BULK_HELP} With several sites, --json prints { "results": [{ "target": { ... }, "settings": {
+... one key per element, as for one site ... } }] }.`,
 
   set: `iis-ftps set [--config FILE] ${TARGET} SETTING... [--what-if] [--json]
     [--backup | --no-backup] [--backup-keep N] [--backup-dir DIR] [--retry N]

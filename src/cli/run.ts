@@ -11,7 +11,7 @@ import { progressBar } from './progress.js';
 import { applyFtpsState } from '../api/apply.js';
 import type { ChangeReport } from '../api/commit.js';
 import { commandHelp, mainHelp } from './help.js';
-import { formatChanges, formatSettings, formatTest, settingsJson, settingsListJson } from './format.js';
+import { formatChanges, formatSettings, formatTest, settingsListJson, settingsReportJson } from './format.js';
 import { formatBackups, formatRestore } from './format-backups.js';
 import { listFtpsBackups, restoreFtpsBackup, retryOnConflict } from '../api/restore.js';
 import type { BackupOptions } from '../backends/xml/file/backup.js';
@@ -190,7 +190,7 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
         const selection = targetOf(values, command)!;
         if (!isBulkSelection(selection)) {
           const report = await getFtpsSetting({ ...conn, ...(selection as Target) });
-          io.stdout(json ? `${JSON.stringify(settingsJson(report.settings), null, 2)}\n` : formatSettings(report));
+          io.stdout(json ? `${JSON.stringify(settingsReportJson(report), null, 2)}\n` : formatSettings(report));
           return 0;
         }
         const reports = await getFtpsSettings({ ...conn, ...selection, ...reporting });
