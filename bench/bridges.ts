@@ -14,7 +14,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Backend } from '../src/backends/backend.js';
+import type { Backend } from '../src/contract/index.js';
 import { elementPaths, findSetting } from '../src/schema/index.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));

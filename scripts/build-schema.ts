@@ -6,7 +6,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { thumbprintCodec } from '../src/codecs/index.js';
 import { rules } from '../src/doctor/rules.js';
 import { ERROR_CODES } from '../src/errors/errors.js';
 import { elementNames, ftpsSchema, settings } from '../src/schema/index.js';
@@ -14,7 +13,6 @@ import { elementNames, ftpsSchema, settings } from '../src/schema/index.js';
 export const SCHEMA_JSON = fileURLToPath(new URL('../module/Private/schema.json', import.meta.url));
 
 const pascal = (name: string): string => name[0]!.toUpperCase() + name.slice(1);
-const THUMBPRINT_ACCEPTS = JSON.stringify(thumbprintCodec().accepts);
 
 /** The schema as plain data, in schema order. */
 export function schemaDocument(): unknown {
@@ -23,7 +21,6 @@ export function schemaDocument(): unknown {
     elements: elementNames.map((name) => ({ name, path: ftpsSchema[name].path, description: ftpsSchema[name].description })),
     settings: settings.map((s) => {
       const codec = s.def.codec;
-      const format = codec.type === 'string' && JSON.stringify(codec.accepts) === THUMBPRINT_ACCEPTS ? 'thumbprint' : codec.type;
       const numbers = s.def.names && codec.toNumber ? Object.fromEntries(s.def.names.map((n) => [n, codec.toNumber!((codec.type === 'flags' ? [n] : n) as never)])) : undefined;
       return {
         name: s.name,
@@ -33,7 +30,7 @@ export function schemaDocument(): unknown {
         attribute: s.attribute,
         path: s.path,
         type: codec.type,
-        format,
+        format: s.def.format,
         default: s.def.default,
         ...(numbers ? { [codec.type === 'flags' ? 'bits' : 'values']: numbers } : {}),
         ...(s.def.notHere ? { notHere: s.def.notHere } : {}),

@@ -1,8 +1,17 @@
 /**
  * iis-ftps: read and change the TLS client-certificate settings of IIS FTP sites.
  *
- * Layers, top to bottom: cmdlet-style functions (api/), the session (session/), the schema and
- * its codecs (schema/, codecs/), change sets and backends (backends/).
+ * Layers, top to bottom, each importing only those below it:
+ * - cli/: the `iis-ftps` command; api/: the cmdlet-style functions, bulk selection, progress;
+ *   doctor/: the dependency rules;
+ * - session/: staging and all-or-nothing commits, over one backend;
+ * - schema/: the zod schema and validation; codecs/: enum, flags, timeSpan, bool, string and
+ *   thumbprint values;
+ * - backends/: the registry and one folder per backend (xml/ by stage: file/, scan/, edit/;
+ *   powershell/; edge/), each with its factory;
+ * - edits/: text edits and the unified diff;
+ * - contract/: what every layer shares (raw values, change sets, the Backend interface, backend
+ *   factories), importing nothing; errors/: the error class and its closed set of codes.
  */
 export { getFtpsSetting, getFtpsSettings, setFtpsSetting, resetFtpsSetting, testFtpsSetting } from './api/cmdlets.js';
 export type { SetOptions, ResetOptions, TestReport, TestResult, TargetOptions } from './api/cmdlets.js';
@@ -33,5 +42,5 @@ export { openBackend, registerBackend, backendFactories } from './backends/regis
 export type { BackendFactory, BackendOptions, Availability } from './backends/registry.js';
 export { XmlBackend, createXmlBackend } from './backends/xml/index.js';
 export type { XmlBackendOptions } from './backends/xml/index.js';
-export type * from './backends/backend.js';
-export { unifiedDiff } from './changes/diff.js';
+export type * from './contract/index.js';
+export { unifiedDiff } from './edits/diff.js';

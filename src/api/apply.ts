@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IisFtpsError } from '../errors/errors.js';
-import { type ValidatedSettings, validateSettings } from '../schema/validate.js';
+import { type ValidatedSettings, validateChanges } from '../schema/validate.js';
 import type { Target } from '../session/target.js';
 import { type ConnectionOptions, withSession, writeMode } from './connection.js';
 import { type ChangeReport, finish } from './commit.js';
@@ -24,8 +24,9 @@ export const desiredStateSchema = z
 
 export type DesiredState = z.input<typeof desiredStateSchema>;
 
+/** A desired state as validated: per level, the values to set and the settings to reset, each in the order given. */
 export interface ValidatedDesiredState {
-  readonly entries: readonly { readonly target: Target; readonly values: ValidatedSettings; readonly raw: Record<string, unknown> }[];
+  readonly entries: readonly { readonly target: Target; readonly sets: ValidatedSettings; readonly resets: ValidatedSettings }[];
 }
 
 /** Validates a desired state in full before any backend is touched. */
@@ -39,11 +40,11 @@ export function parseDesiredState(input: unknown): ValidatedDesiredState {
       `Invalid desired state at ${where}: ${issue.message}. Expected { "siteDefaults": { SETTING: VALUE }, "sites": { "SITE NAME": { SETTING: VALUE } } }`,
     );
   }
-  const entries: { target: Target; values: ValidatedSettings; raw: Record<string, unknown> }[] = [];
+  const entries: ValidatedDesiredState['entries'][number][] = [];
   const add = (where: string, target: Target, raw: Record<string, unknown>) => {
-    const v = validateSettings(raw);
+    const v = validateChanges(raw);
     if (!v.ok) throw new IisFtpsError(v.error.code, `${where}: ${v.error.message}`, v.error.details);
-    entries.push({ target, values: v.value, raw });
+    entries.push({ target, sets: v.value.sets, resets: v.value.resets });
   };
   if (r.data.siteDefaults) add('siteDefaults', { siteDefaults: true }, r.data.siteDefaults);
   for (const [name, raw] of Object.entries(r.data.sites ?? {})) add(`sites[${JSON.stringify(name)}]`, { site: name }, raw);
@@ -57,11 +58,10 @@ export function parseDesiredState(input: unknown): ValidatedDesiredState {
 export async function applyFtpsState(options: ConnectionOptions & { readonly desired: unknown; readonly whatIf?: boolean }): Promise<ChangeReport> {
   const desired = parseDesiredState(options.desired);
   return withSession(options, { targets: desired.entries.map((e) => e.target) }, async (session) => {
-    for (const { target, raw } of desired.entries) {
-      const sets = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== null));
-      const resets = Object.entries(raw).filter(([, v]) => v === null).map(([k]) => k);
-      if (Object.keys(sets).length) session.set(target, sets);
-      if (resets.length) session.reset(target, resets);
+    // The session stages what parseDesiredState validated; it does not check it again.
+    for (const { target, sets, resets } of desired.entries) {
+      if (sets.size) session.stage(target, sets);
+      if (resets.size) session.stage(target, resets);
     }
     return finish(session, options.whatIf ?? false);
   }, writeMode(options.whatIf));

@@ -1,7 +1,7 @@
 import { IisFtpsError } from '../errors/errors.js';
 import { type SettingName, settingNames } from '../schema/index.js';
-import { resolveSetting, validateSettings } from '../schema/validate.js';
-import type { FtpsSession, SettingsReport } from '../session/session.js';
+import { validateResets, validateSettings } from '../schema/validate.js';
+import type { FtpsSession, SettingsReport, SiteIdentity } from '../session/session.js';
 import { type Target, checkTarget } from '../session/target.js';
 import { type Finding, diagnose } from '../doctor/rules.js';
 import { type ConnectionOptions, type SessionMode, withSession, writeMode } from './connection.js';
@@ -11,8 +11,8 @@ import { type ProgressOptions, inSteps, phase } from './progress.js';
 
 export type TargetOptions = Target;
 
-/** Opens a session on what a selection needs (reporting the read), and resolves the selection in it. */
-function withSelection<T>(options: ConnectionOptions & ProgressOptions, selection: Selection, work: (session: FtpsSession, targets: Target[]) => Promise<T>, mode: SessionMode = 'read'): Promise<T> {
+/** Opens a session on what a selection needs (reporting the read), and resolves the selection in it to the sites found. */
+function withSelection<T>(options: ConnectionOptions & ProgressOptions, selection: Selection, work: (session: FtpsSession, targets: SiteIdentity[]) => Promise<T>, mode: SessionMode = 'read'): Promise<T> {
   options.onProgress?.({ phase: 'read', done: 0, total: 1 });
   return withSession(
     options,
@@ -26,7 +26,7 @@ function withSelection<T>(options: ConnectionOptions & ProgressOptions, selectio
 }
 
 /** Stages for every target in steps, then commits all of them at once (or, with whatIf, describes them). */
-async function stageAndFinish(session: FtpsSession, targets: readonly Target[], stage: (chunk: readonly Target[]) => void, whatIf: boolean, options: ProgressOptions): Promise<ChangeReport> {
+async function stageAndFinish(session: FtpsSession, targets: readonly SiteIdentity[], stage: (chunk: readonly SiteIdentity[]) => void, whatIf: boolean, options: ProgressOptions): Promise<ChangeReport> {
   inSteps(targets, stage, options.onProgress);
   return phase('commit', options.onProgress, () => finish(session, whatIf));
 }
@@ -64,10 +64,11 @@ export async function setFtpsSetting(options: ConnectionOptions & SelectionOptio
   if (!v.ok) throw v.error;
   if (v.value.size === 0) throw new IisFtpsError('USAGE', `Name at least one setting to set. Settings: ${settingNames.join(', ')}`);
   if ([...v.value.values()].includes(null)) throw new IisFtpsError('USAGE', 'A null value resets a setting; use resetFtpsSetting for that');
+  // The session stages what was validated here; it does not check the values again.
   return withSelection(
     options,
     selection,
-    (session, targets) => stageAndFinish(session, targets, (chunk) => session.set(chunk, options.settings), options.whatIf ?? false, options),
+    (session, targets) => stageAndFinish(session, targets, (chunk) => session.stage(chunk, v.value), options.whatIf ?? false, options),
     writeMode(options.whatIf),
   );
 }
@@ -81,14 +82,12 @@ export interface ResetOptions {
 /** Reset-IisFtpsSetting: removes settings at one level, or on many sites, so they inherit again; one commit. */
 export async function resetFtpsSetting(options: ConnectionOptions & SelectionOptions & ResetOptions & ProgressOptions): Promise<ChangeReport> {
   const selection = checkSelection(options);
-  for (const name of options.settings ?? []) {
-    const r = resolveSetting(name);
-    if (!r.ok) throw r.error;
-  }
+  const v = validateResets(options.settings ?? settingNames);
+  if (!v.ok) throw v.error;
   return withSelection(
     options,
     selection,
-    (session, targets) => stageAndFinish(session, targets, (chunk) => session.reset(chunk, options.settings), options.whatIf ?? false, options),
+    (session, targets) => stageAndFinish(session, targets, (chunk) => session.stage(chunk, v.value), options.whatIf ?? false, options),
     writeMode(options.whatIf),
   );
 }

@@ -1,5 +1,5 @@
 import type { FtpsSession, PlannedChange } from '../session/session.js';
-import { unifiedDiff } from '../changes/diff.js';
+import { unifiedDiff } from '../edits/diff.js';
 
 /** What a Set-, Reset- or apply call did (or, with whatIf, would do). */
 export interface ChangeReport {

@@ -1,4 +1,4 @@
-import type { Backend } from '../backends/backend.js';
+import type { Backend } from '../contract/index.js';
 import { type BackendOptions, openBackend } from '../backends/registry.js';
 import type { BackupOptions } from '../backends/xml/file/backup.js';
 import type { LockOptions } from '../backends/xml/file/lock.js';

@@ -95,36 +95,45 @@ export function wildcard(pattern: string): RegExp {
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * The targets a selection names in a session's file: named sites first, in the order given,
- * then sites matched by pattern or binding, in file order; each site once. A pattern that
- * matches no site, or allFtpSites in a file without FTP sites, is SITE_NOT_FOUND.
+ * The sites a selection names in a session's file, as the session's identities of them: named
+ * sites first, in the order given, then sites matched by pattern or binding, in file order; each
+ * site once. A site found by pattern or binding is handed over as found, never looked up again by
+ * its name. A pattern that matches no site, or allFtpSites in a file without FTP sites, is
+ * SITE_NOT_FOUND.
  */
-export function resolveSelection(session: FtpsSession, selection: Selection): Target[] {
-  const out: Target[] = [];
+export function resolveSelection(session: FtpsSession, selection: Selection): SiteIdentity[] {
+  const out: SiteIdentity[] = [];
   // A session has one identity per site (or siteDefaults): the same object however the site is named.
   const seen = new Set<SiteIdentity>();
-  const add = (t: Target) => {
-    const key = session.identity(t);
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(t);
+  const add = (identity: SiteIdentity) => {
+    if (!seen.has(identity)) {
+      seen.add(identity);
+      out.push(identity);
     }
   };
-  selection.targets.forEach(add);
+  for (const t of selection.targets) add(session.identity(t));
   if (selection.patterns.length === 0 && !selection.allFtpSites) return out;
   const sites = session.sites;
   for (const pattern of selection.patterns) {
     const re = wildcard(pattern);
-    const matched = sites.filter((s) => re.test(s.name));
-    if (matched.length === 0) {
+    let matched = 0;
+    sites.forEach((s, i) => {
+      if (!re.test(s.name)) return;
+      matched++;
+      add(session.identityAt(i));
+    });
+    if (matched === 0) {
       throw new IisFtpsError('SITE_NOT_FOUND', `No site name matches ${JSON.stringify(pattern)} (wildcards: * any text, ? one character, [a-z] a set; case-insensitive); nothing was changed`, { site: pattern });
     }
-    for (const s of matched) add({ site: s.name });
   }
   if (selection.allFtpSites) {
-    const ftp = sites.filter((s) => s.protocols.includes('ftp'));
-    if (ftp.length === 0 && !selection.noFtpSitesOk) throw new IisFtpsError('SITE_NOT_FOUND', 'No site in the file has an ftp binding; nothing was changed', { site: '*' });
-    for (const s of ftp) add({ site: s.name });
+    let ftp = 0;
+    sites.forEach((s, i) => {
+      if (!s.protocols.includes('ftp')) return;
+      ftp++;
+      add(session.identityAt(i));
+    });
+    if (ftp === 0 && !selection.noFtpSitesOk) throw new IisFtpsError('SITE_NOT_FOUND', 'No site in the file has an ftp binding; nothing was changed', { site: '*' });
   }
   return out;
 }

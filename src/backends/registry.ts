@@ -1,51 +1,15 @@
 import { IisFtpsError } from '../errors/errors.js';
-import type { Backend } from './backend.js';
-import { XmlBackend } from './xml/index.js';
+import type { Backend, BackendFactory, BackendOptions } from '../contract/index.js';
+import { xmlFactory } from './xml/factory.js';
 import { powershellFactory } from './powershell/factory.js';
 import { edgeFactory } from './edge/index.js';
-import type { BackupOptions } from './xml/file/backup.js';
-import type { LockOptions } from './xml/file/lock.js';
 
-export interface BackendOptions {
-  /** A configuration file to work on instead of the live IIS configuration. */
-  readonly config?: string;
-  /** Offline backend: copies kept before each write (on by default, the last 10). */
-  readonly backup?: BackupOptions | boolean;
-  /** Offline backend: how long to wait for another writer's lock. */
-  readonly lock?: LockOptions;
-}
-
-/** Whether a backend was named (`--backend edge`) or is being considered by `auto`. */
-export type ProbeMode = 'explicit' | 'auto';
-
-/** Whether a backend can run here, and if not, why (said to the user when `auto` passes it by). */
-export type Availability = { readonly ok: true } | { readonly ok: false; readonly reason: string };
-
-/** How a backend is found and made. Every backend has one, listed in `backendFactories`. */
-export interface BackendFactory {
-  readonly name: string;
-  readonly description: string;
-  /** Cheap check, for `auto`: no process is started that is not needed anyway. */
-  probe(options: BackendOptions, mode?: ProbeMode): Promise<Availability>;
-  /** Makes the backend; may load its code first. */
-  create(options: BackendOptions): Backend | Promise<Backend>;
-}
-
-export const xmlFactory: BackendFactory = {
-  name: 'xml',
-  description: 'offline: edits an applicationHost.config file (any OS); needs --config',
-  async probe(options) {
-    return options.config ? { ok: true } : { ok: false, reason: 'the offline backend needs --config FILE' };
-  },
-  create(options) {
-    if (!options.config) throw new IisFtpsError('USAGE', 'The xml backend edits a file: pass --config PATH (for example a copy of applicationHost.config)');
-    return new XmlBackend({
-      path: options.config,
-      ...(options.backup === undefined ? {} : { backup: options.backup }),
-      ...(options.lock === undefined ? {} : { lock: options.lock }),
-    });
-  },
-};
+/**
+ * The backends there are, and how one is picked. The registry imports each backend folder's
+ * factory; no factory imports the registry.
+ */
+export type { Availability, BackendFactory, BackendOptions, ProbeMode } from '../contract/index.js';
+export { xmlFactory };
 
 /** In order of preference for `auto`: in-process, then PowerShell, then the offline file. */
 export const backendFactories: BackendFactory[] = [edgeFactory, powershellFactory, xmlFactory];

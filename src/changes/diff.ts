@@ -1,56 +1,5 @@
-import type { TextEdit as Edit } from '../backends/backend.js';
-import { applyEdits, sortEdits } from './edits.js';
-
-const lineStart = (text: string, at: number): number => text.lastIndexOf('\n', at - 1) + 1;
-const lineEnd = (text: string, at: number): number => {
-  const i = text.indexOf('\n', at);
-  return i < 0 ? text.length : i + 1;
-};
-const lineNo = (text: string, at: number): number => {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-};
-const splitLines = (s: string): string[] => (s === '' ? [] : s.replace(/\r?\n$/, '').split(/\r?\n/));
-
 /**
- * A unified diff of what edits do to a text, built from the edits themselves (so its cost grows
- * with the change, not with the file). Line endings are not shown.
+ * @deprecated The unified diff moved to src/edits/diff.ts. This re-export keeps code written
+ * against the old path compiling until every import names src/edits/ instead; it is then removed.
  */
-export function unifiedDiff(file: string, before: string, edits: readonly Edit[], context = 2): string {
-  if (edits.length === 0) return '';
-  const sorted = sortEdits(edits);
-  // Group edits whose context lines touch into hunks.
-  const hunks: { from: number; to: number; edits: Edit[] }[] = [];
-  for (const e of sorted) {
-    let from = lineStart(before, e.start);
-    let to = lineEnd(before, Math.max(e.start, e.end - 1));
-    if (e.end > e.start && before[e.end - 1] === '\n') to = e.end;
-    for (let i = 0; i < context && from > 0; i++) from = lineStart(before, from - 1);
-    for (let i = 0; i < context && to < before.length; i++) to = lineEnd(before, to);
-    const last = hunks[hunks.length - 1];
-    if (last && from <= last.to) {
-      last.to = Math.max(last.to, to);
-      last.edits.push(e);
-    } else hunks.push({ from, to, edits: [e] });
-  }
-  const out = [`--- ${file}`, `+++ ${file} (after)`];
-  let delta = 0;
-  for (const h of hunks) {
-    const oldLines = splitLines(before.slice(h.from, h.to));
-    const newText = applyEdits(before.slice(h.from, h.to), h.edits.map((e) => ({ start: e.start - h.from, end: e.end - h.from, text: e.text })));
-    const newLines = splitLines(newText);
-    let p = 0;
-    while (p < oldLines.length && p < newLines.length && oldLines[p] === newLines[p]) p++;
-    let s = 0;
-    while (s < oldLines.length - p && s < newLines.length - p && oldLines[oldLines.length - 1 - s] === newLines[newLines.length - 1 - s]) s++;
-    const oLine = lineNo(before, h.from);
-    out.push(`@@ -${oLine},${oldLines.length} +${oLine + delta},${newLines.length} @@`);
-    for (const l of oldLines.slice(0, p)) out.push(` ${l}`);
-    for (const l of oldLines.slice(p, oldLines.length - s)) out.push(`-${l}`);
-    for (const l of newLines.slice(p, newLines.length - s)) out.push(`+${l}`);
-    for (const l of oldLines.slice(oldLines.length - s)) out.push(` ${l}`);
-    delta += newLines.length - oldLines.length;
-  }
-  return out.join('\n') + '\n';
-}
+export * from '../edits/diff.js';

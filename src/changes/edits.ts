@@ -1,22 +1,5 @@
-import type { TextEdit } from '../backends/backend.js';
-
-export type Edit = TextEdit;
-
-/** Orders edits by position; at one position an insertion comes before a replacement. */
-export function sortEdits(edits: readonly Edit[]): Edit[] {
-  return [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
-}
-
-/** Applies non-overlapping edits to the original text in one pass. */
-export function applyEdits(text: string, edits: readonly Edit[]): string {
-  const sorted = sortEdits(edits);
-  const parts: string[] = [];
-  let cursor = 0;
-  for (const e of sorted) {
-    if (e.start < cursor) throw new Error(`internal: overlapping edits at ${e.start}`);
-    parts.push(text.slice(cursor, e.start), e.text);
-    cursor = e.end;
-  }
-  parts.push(text.slice(cursor));
-  return parts.join('');
-}
+/**
+ * @deprecated Text edits moved to src/edits/edits.ts. This re-export keeps code written against
+ * the old path compiling until every import names src/edits/ instead; it is then removed.
+ */
+export * from '../edits/edits.js';

@@ -23,6 +23,14 @@ export function settingsJson(s: EffectiveSettings): Record<string, Record<string
   );
 }
 
+/**
+ * `get --json` of one target: `target` ({ level, name, id, protocols }, as in a list of several),
+ * then one key per element as `settingsJson`.
+ */
+export function settingsReportJson(report: SettingsReport): Record<string, unknown> {
+  return { target: report.target, ...settingsJson(report.settings) };
+}
+
 /** `get --json` of several sites: `{ "results": [{ "target": { level, name, id, protocols }, "settings": { ...as for one site } }] }`. */
 export function settingsListJson(reports: readonly SettingsReport[]): { results: { target: SiteIdentity; settings: ReturnType<typeof settingsJson> }[] } {
   return { results: reports.map((r) => ({ target: r.target, settings: settingsJson(r.settings) })) };

@@ -24,7 +24,7 @@ export function settingsHelp(): string {
         : s.def.names && s.def.type === 'flags' ? `flags, comma-separated: ${s.def.names.join(', ')} (or None, or their sum)`
         : s.def.type === 'timeSpan' ? 'time span hh:mm:ss or d.hh:mm:ss'
         : s.def.type === 'bool' ? 'true | false'
-        : s.name === 'serverCertHash' ? '40 hex digits'
+        : s.def.format === 'thumbprint' ? '40 hex digits'
         : 'text';
       const def = s.def.default === null ? 'none' : Array.isArray(s.def.default) ? s.def.default.join(', ') || 'none' : String(s.def.default);
       return `  --${s.option} VALUE\n${wrap(`${s.element}.${s.attribute}: ${values}. Default: ${def}. ${s.def.description}`, '      ')}`;
@@ -54,8 +54,11 @@ Examples:
   iis-ftps get --site-defaults                 # live IIS (Windows)
   iis-ftps get --config applicationHost.config --site-like "ftp-*" --json
 
-${BULK_HELP} With several sites, --json prints { "results": [{ "target": { "level", "name",
-"id", "protocols" }, "settings": { ... as for one site ... } }] }.`,
+With --json, one target prints { "target": { "level", "name", "id", "protocols" }, and one key
+per element: { "ATTRIBUTE": { "value", "source" } } }.
+
+${BULK_HELP} With several sites, --json prints { "results": [{ "target": { ... }, "settings": {
+... one key per element, as for one site ... } }] }.`,
 
   set: `iis-ftps set [--config FILE] ${TARGET} SETTING... [--what-if] [--json]
     [--backup | --no-backup] [--backup-keep N] [--backup-dir DIR] [--retry N]

@@ -11,7 +11,7 @@ import { progressBar } from './progress.js';
 import { applyFtpsState } from '../api/apply.js';
 import type { ChangeReport } from '../api/commit.js';
 import { commandHelp, mainHelp } from './help.js';
-import { formatChanges, formatSettings, formatTest, settingsJson, settingsListJson } from './format.js';
+import { formatChanges, formatSettings, formatTest, settingsListJson, settingsReportJson } from './format.js';
 import { formatBackups, formatRestore } from './format-backups.js';
 import { listFtpsBackups, restoreFtpsBackup, retryOnConflict } from '../api/restore.js';
 import type { BackupOptions } from '../backends/xml/file/backup.js';
@@ -54,10 +54,11 @@ const OPTIONS = {
   ...settingOptions,
 } as const;
 
-/** Which options each command takes (besides --config, --backend, --json, --help). */
+/** Options of the commands that change a configuration (set, reset, apply): backups and retries on CONFLICT. */
 const WRITING = ['backup', 'no-backup', 'backup-keep', 'backup-dir', 'retry'];
 /** Options that select many sites at once. */
 const BULK = ['site-like', 'all-ftp-sites'];
+/** Which options each command takes (besides --config, --backend, --json, --help, --version). */
 const ALLOWED: Record<Command, readonly string[]> = {
   get: ['site', 'site-id', 'site-defaults', ...BULK],
   set: ['site', 'site-id', 'site-defaults', ...BULK, 'what-if', ...WRITING, ...settings.map((s) => s.option)],
@@ -174,7 +175,7 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
   const retries = retriesOf(values, command);
   // A progress bar only on a terminal, never with --json: stdout stays clean either way.
   const progress = !json && io.stderrIsTTY ? progressBar(io.stderr) : undefined;
-  const onProgress = progress?.onProgress;
+  const reporting = progress ? { onProgress: progress.onProgress } : {};
   const printChanges = (report: ChangeReport) => {
     progress?.end();
     io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatChanges(report, conn.config));
@@ -193,10 +194,10 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
         const selection = targetOf(values, command)!;
         if (!isBulkSelection(selection)) {
           const report = await getFtpsSetting({ ...conn, ...(selection as Target) });
-          io.stdout(json ? `${JSON.stringify(settingsJson(report.settings), null, 2)}\n` : formatSettings(report));
+          io.stdout(json ? `${JSON.stringify(settingsReportJson(report), null, 2)}\n` : formatSettings(report));
           return 0;
         }
-        const reports = await getFtpsSettings({ ...conn, ...selection, onProgress });
+        const reports = await getFtpsSettings({ ...conn, ...selection, ...reporting });
         progress?.end();
         io.stdout(json ? `${JSON.stringify(settingsListJson(reports), null, 2)}\n` : reports.map(formatSettings).join('\n'));
         return 0;
@@ -207,13 +208,13 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
         if (Object.keys(requested).length === 0) {
           throw usage(`Name at least one setting, e.g. --client-certificate-policy CertRequire. Settings: ${settings.map((s) => `--${s.option}`).join(', ')}`, command);
         }
-        printChanges(await retryOnConflict(retries, () => setFtpsSetting({ ...conn, ...target, settings: requested, whatIf, onProgress })));
+        printChanges(await retryOnConflict(retries, () => setFtpsSetting({ ...conn, ...target, settings: requested, whatIf, ...reporting })));
         return 0;
       }
       case 'reset': {
         const target = targetOf(values, command)!;
         const names = values['setting'] as string[] | undefined;
-        printChanges(await retryOnConflict(retries, () => resetFtpsSetting({ ...conn, ...target, ...(names ? { settings: names } : {}), whatIf, onProgress })));
+        printChanges(await retryOnConflict(retries, () => resetFtpsSetting({ ...conn, ...target, ...(names ? { settings: names } : {}), whatIf, ...reporting })));
         return 0;
       }
       case 'apply': {
@@ -225,7 +226,7 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
       }
       case 'doctor': {
         const target = targetOf(values, command, true);
-        const report = await testFtpsSetting({ ...conn, ...(target ?? {}), onProgress });
+        const report = await testFtpsSetting({ ...conn, ...(target ?? {}), ...reporting });
         progress?.end();
         io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatTest(report));
         return report.ok ? 0 : 1;
@@ -250,8 +251,9 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
 function reportError(e: unknown, json: boolean, io: CliIo): number {
   if (!isIisFtpsError(e)) {
     const err = e as Error;
-    io.stderr(json ? `${JSON.stringify({ error: { code: 'INTERNAL', message: String(err?.message ?? err) } })}\n` : `iis-ftps: internal error: ${err?.stack ?? String(err)}\n`);
-    return 1;
+    const internal = new IisFtpsError('INTERNAL', String(err?.message ?? err));
+    io.stderr(json ? `${JSON.stringify({ error: internal.toJSON() })}\n` : `iis-ftps: internal error: ${err?.stack ?? String(err)}\n`);
+    return exitCodeFor(internal.code);
   }
   if (json) io.stderr(`${JSON.stringify({ error: e.toJSON() })}\n`);
   else {

@@ -1,4 +1,4 @@
-import type { ValueType } from '../backends/backend.js';
+import type { ValueType } from '../contract/index.js';
 
 /** Why a value was refused: the reason, and what would have been allowed. */
 export interface Refusal {

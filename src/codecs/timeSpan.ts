@@ -1,4 +1,4 @@
-import type { RawTimeSpan } from '../backends/backend.js';
+import type { RawTimeSpan } from '../contract/index.js';
 import { type Codec, decoded, describe, refused } from './codec.js';
 
 const TICKS_PER_SECOND = 10_000_000;

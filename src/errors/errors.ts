@@ -39,6 +39,8 @@ export const ERROR_CODES = [
   'BACKEND_TIMEOUT',
   /** The session was used after commit or dispose. */
   'SESSION_CLOSED',
+  /** A fault in iis-ftps itself (an exception that is not an IisFtpsError); nothing was written. */
+  'INTERNAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

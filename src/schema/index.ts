@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { ElementPath } from '../backends/backend.js';
+import type { ElementPath } from '../contract/index.js';
 import type { AttributeDef } from './attribute.js';
 import { type FtpsSchema, ftpsSchema } from './ftps.js';
 
 export { ftpsSchema, type FtpsSchema } from './ftps.js';
-export type { AttributeDef, ElementDef } from './attribute.js';
+export type { AttributeDef, ElementDef, Format } from './attribute.js';
 
 export type ElementName = keyof FtpsSchema & string;
 export type AttributeName<E extends ElementName> = keyof FtpsSchema[E]['attributes'] & string;

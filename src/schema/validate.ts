@@ -43,26 +43,68 @@ export function validateValue(def: SettingDef, value: unknown): Result<unknown> 
   return fail(new IisFtpsError('INVALID_VALUE', message, { setting: def.name, value, allowed }));
 }
 
-/** A validated request: setting -> canonical value, or null to reset it. */
-export type ValidatedSettings = Map<SettingDef, unknown>;
-
 /**
- * Validates a map of setting name -> value (null = reset) before any backend is touched.
- * Every problem is found; the first is returned.
+ * A validated request: setting -> canonical value, or null to reset it, in the order given. Only
+ * the functions below make one, so a layer handed one (the session) knows it was checked and
+ * does not check it again.
  */
-export function validateSettings(input: Readonly<Record<string, unknown>>): Result<ValidatedSettings> {
-  const out: ValidatedSettings = new Map();
+export type ValidatedSettings = ReadonlyMap<SettingDef, unknown>;
+
+/** Every ValidatedSettings made here: `isValidated` tells them from a map made elsewhere. */
+const issued = new WeakSet<object>();
+
+function issue(values: Map<SettingDef, unknown>): ValidatedSettings {
+  issued.add(values);
+  return values;
+}
+
+/** True for a ValidatedSettings made by this module (not a map put together elsewhere). */
+export function isValidated(values: unknown): values is ValidatedSettings {
+  return typeof values === 'object' && values !== null && issued.has(values);
+}
+
+/** Resolves and validates each entry in order, handing each on; the first problem ends it. */
+function validateEach(input: Readonly<Record<string, unknown>>, take: (def: SettingDef, value: unknown) => void): Result<true> {
   for (const [name, value] of Object.entries(input)) {
     if (value === undefined) continue;
     const def = resolveSetting(name);
     if (!def.ok) return def;
     if (value === null) {
-      out.set(def.value, null);
+      take(def.value, null);
       continue;
     }
     const v = validateValue(def.value, value);
     if (!v.ok) return v;
-    out.set(def.value, v.value);
+    take(def.value, v.value);
   }
-  return ok(out);
+  return ok(true);
+}
+
+/**
+ * Validates a map of setting name -> value (null = reset) before any backend is touched.
+ * Stops at the first problem, in the order the names are given, and returns it.
+ */
+export function validateSettings(input: Readonly<Record<string, unknown>>): Result<ValidatedSettings> {
+  const out = new Map<SettingDef, unknown>();
+  const r = validateEach(input, (def, value) => out.set(def, value));
+  return r.ok ? ok(issue(out)) : r;
+}
+
+/** As validateSettings, with the values to set and the settings to reset (null) apart, each in the order given. */
+export function validateChanges(input: Readonly<Record<string, unknown>>): Result<{ readonly sets: ValidatedSettings; readonly resets: ValidatedSettings }> {
+  const sets = new Map<SettingDef, unknown>();
+  const resets = new Map<SettingDef, unknown>();
+  const r = validateEach(input, (def, value) => (value === null ? resets : sets).set(def, value));
+  return r.ok ? ok({ sets: issue(sets), resets: issue(resets) }) : r;
+}
+
+/** Settings to reset, by name, option or `element.attribute`: each resolved in order, the first unknown one returned. */
+export function validateResets(names: readonly string[]): Result<ValidatedSettings> {
+  const out = new Map<SettingDef, unknown>();
+  for (const name of names) {
+    const def = resolveSetting(name);
+    if (!def.ok) return def;
+    out.set(def.value, null);
+  }
+  return ok(issue(out));
 }

@@ -1,7 +1,8 @@
-import type { Backend, Change, CommitResult, RawSite, RawSnapshot, RawValue, SiteRef } from '../backends/backend.js';
+import type { Backend, Change, CommitResult, RawSite, RawSnapshot, RawValue, SiteRef } from '../contract/index.js';
 import { IisFtpsError } from '../errors/errors.js';
 import { type ElementName, type SettingDef, type SettingName, elementPaths, settings } from '../schema/index.js';
-import { type ValidatedSettings, validateSettings } from '../schema/validate.js';
+import { type ValidatedSettings, isValidated, validateSettings } from '../schema/validate.js';
+import { StagedValues } from './staged.js';
 import { type Target, describeTarget, isSiteDefaults } from './target.js';
 
 /** Where an effective value comes from. */
@@ -18,6 +19,10 @@ export interface EffectiveValue {
 /** Effective values of every setting of one level: element -> attribute -> value and source. */
 export type EffectiveSettings = Record<ElementName, Record<string, EffectiveValue>>;
 
+/**
+ * Which site (or siteDefaults) a report is about. The session hands out one per level, and takes
+ * it back wherever it takes a target: the level it names is then found without a lookup.
+ */
 export interface SiteIdentity {
   readonly level: 'site' | 'siteDefaults';
   readonly name: string | null;
@@ -44,6 +49,9 @@ export interface PlannedChange {
   readonly effective: EffectiveValue;
 }
 
+/** What a session call is about: a target as a caller names it, or an identity this session handed out. */
+export type SessionTarget = Target | SiteIdentity;
+
 export interface SessionOptions {
   /** Sites to load. */
   readonly targets?: readonly Target[];
@@ -54,13 +62,50 @@ export interface SessionOptions {
 /**
  * One level of the store: siteDefaults, or a site that a call has touched. Levels are made on
  * first use, so a session over fifty thousand sites keeps objects only for the sites it works on.
+ *
+ * A level is also the identity the session hands out for it: its public fields are the
+ * `SiteIdentity` (all that a report shows and JSON prints), the site as read and the staged
+ * values are private to it.
  */
-interface Level {
-  readonly identity: SiteIdentity;
-  /** The site as read, or null for siteDefaults. */
-  readonly site: RawSite | null;
-  /** Staged values as pairs [setting, value, setting, value, ...], value null = remove; null when none staged yet. */
-  staged: unknown[] | null;
+class Level implements SiteIdentity {
+  readonly level: 'site' | 'siteDefaults';
+  readonly name: string | null;
+  readonly id: number | null;
+  readonly protocols: readonly string[];
+  #session: FtpsSession | null;
+  #site: RawSite | null;
+  #staged: StagedValues | null = null;
+
+  constructor(session: FtpsSession, site: RawSite | null) {
+    this.level = site ? 'site' : 'siteDefaults';
+    this.name = site ? site.name : null;
+    this.id = site ? site.id : null;
+    this.protocols = site ? site.protocols : [];
+    this.#session = session;
+    this.#site = site;
+  }
+
+  /** True when `session` made this level. */
+  of(session: FtpsSession): boolean {
+    return this.#session === session;
+  }
+  /** The site as read, or null for siteDefaults (and once the session is disposed). */
+  get site(): RawSite | null {
+    return this.#site;
+  }
+  /** The values staged here, or null when none were staged yet. */
+  get staged(): StagedValues | null {
+    return this.#staged;
+  }
+  set staged(values: StagedValues | null) {
+    this.#staged = values;
+  }
+  /** Lets go of the session and the site as read, so identities kept in reports keep none of the store alive. */
+  release(): void {
+    this.#session = null;
+    this.#site = null;
+    this.#staged = null;
+  }
 }
 
 /** A level's stored value of one setting, or undefined when the level does not set it. */
@@ -71,6 +116,8 @@ function decodeRaw(def: SettingDef, raw: RawValue): { value: unknown } | { probl
   const r = def.def.codec.decode(raw);
   return r.ok ? { value: r.value } : { problem: `stored value is invalid: ${r.refusal.reason}` };
 }
+
+const describeIdentity = (t: SiteIdentity): string => (t.level === 'siteDefaults' ? 'siteDefaults' : `site ${JSON.stringify(t.name)}`);
 
 /** Equal canonical values: text and booleans compare as they are, lists (flags) by their JSON. */
 const same = (a: unknown, b: unknown): boolean => {
@@ -101,7 +148,7 @@ export class FtpsSession {
     this.#backend = backend;
     this.#snapshot = snapshot;
     this.#levels = new Array<Level | undefined>(snapshot.sites.length);
-    this.#siteDefaults = { identity: { level: 'siteDefaults', name: null, id: null, protocols: [] }, site: null, staged: null };
+    this.#siteDefaults = new Level(this, null);
   }
 
   /** Reads what the targets need from the backend and opens a session on it. */
@@ -159,14 +206,27 @@ export class FtpsSession {
     if (this.#closed) throw new IisFtpsError('SESSION_CLOSED', 'This session was committed or disposed; open a new one');
   }
 
-  #level(target: Target): Level {
+  #level(target: SessionTarget): Level {
+    if (target instanceof Level) {
+      if (!target.of(this)) throw new IisFtpsError('USAGE', `${describeIdentity(target)} was handed out by another session; name it by its name or id instead`);
+      return target;
+    }
+    if ('level' in target) {
+      // An identity that is plain data (read back from JSON, say): found by what it names.
+      if (target.level === 'siteDefaults') return this.#siteDefaults;
+      return this.#level(target.name !== null ? { site: target.name } : { siteId: target.id ?? -1 });
+    }
     if (isSiteDefaults(target)) return this.#siteDefaults;
     const at = this.#find(target);
     if (at < 0) throw new IisFtpsError('USAGE', `${describeTarget(target)} was not loaded by this session; name it when opening the session`);
+    return this.#levelAt(at);
+  }
+
+  /** The level of the site at a position of the snapshot, made on first use. */
+  #levelAt(at: number): Level {
     let level = this.#levels[at];
     if (!level) {
-      const site = this.#snapshot.sites[at]!;
-      level = { identity: { level: 'site', name: site.name, id: site.id, protocols: site.protocols }, site, staged: null };
+      level = new Level(this, this.#snapshot.sites[at]!);
       this.#levels[at] = level;
     }
     return level;
@@ -187,10 +247,10 @@ export class FtpsSession {
   /** The canonical value set at a level (staged changes included), or undefined when not set there. */
   #valueAt(level: Level, raw: Stored, def: SettingDef): { value: unknown } | { problem: string } | undefined {
     const staged = level.staged;
-    if (staged) {
-      for (let i = 0; i < staged.length; i += 2) {
-        if (staged[i] === def) return staged[i + 1] === null ? undefined : { value: staged[i + 1] };
-      }
+    const at = staged ? staged.indexOf(def) : -1;
+    if (at >= 0) {
+      const value = staged!.value(at);
+      return value === null ? undefined : { value };
     }
     const value = raw(def);
     return value === undefined ? undefined : decodeRaw(def, value);
@@ -208,48 +268,51 @@ export class FtpsSession {
     );
   }
 
-  /** Which site (or siteDefaults) a target names in this session's store. */
-  identity(target: Target): SiteIdentity {
+  /** Which site (or siteDefaults) a target names in this session's store: one identity per level, however it is named. */
+  identity(target: SessionTarget): SiteIdentity {
     this.#check();
-    return this.#level(target).identity;
+    return this.#level(target);
+  }
+
+  /** The identity of the site at position `i` of `sites`, without a lookup by name or id. */
+  identityAt(i: number): SiteIdentity {
+    this.#check();
+    if (!(Number.isInteger(i) && i >= 0 && i < this.#snapshot.sites.length)) {
+      throw new IisFtpsError('USAGE', `No site at position ${i}; this session loaded ${this.#snapshot.sites.length}`);
+    }
+    return this.#levelAt(i);
   }
 
   /** Effective settings of a target, with staged changes applied. */
-  get(target: Target): SettingsReport {
+  get(target: SessionTarget): SettingsReport {
     this.#check();
     const level = this.#level(target);
     const raw = this.#raw(level);
     const defaultsRaw = this.#raw(this.#siteDefaults);
     const out = {} as Record<string, Record<string, EffectiveValue>>;
     for (const def of settings) (out[def.element] ??= {})[def.attribute] = this.#effective(level, raw, def, defaultsRaw);
-    return { target: level.identity, settings: out as EffectiveSettings };
+    return { target: level, settings: out as EffectiveSettings };
   }
 
   /** Finds every target before staging any, so a target that was not loaded stages nothing. */
-  #stageAll(target: Target | readonly Target[], values: ValidatedSettings): void {
-    const levels = (Array.isArray(target) ? target : [target]).map((t: Target) => this.#level(t));
+  #stageAll(target: SessionTarget | readonly SessionTarget[], values: ValidatedSettings): void {
+    const levels = (Array.isArray(target) ? target : [target]).map((t: SessionTarget) => this.#level(t));
     for (const level of levels) this.#stageAt(level, values);
   }
 
   #stageAt(level: Level, values: ValidatedSettings): void {
     const raw = this.#raw(level);
-    let staged = level.staged;
     for (const [def, value] of values) {
       const stored = raw(def);
       const original = stored === undefined ? undefined : decodeRaw(def, stored);
       // Back to what the store holds: nothing to write for this attribute.
       const unchanged = value === null ? original === undefined : original !== undefined && 'value' in original && same(original.value, value);
-      let at = -1;
-      if (staged) for (let i = 0; i < staged.length; i += 2) if (staged[i] === def) at = i;
-      if (unchanged) {
-        if (at >= 0) staged!.splice(at, 2);
-      } else if (at >= 0) staged![at + 1] = value;
-      else if (!staged) {
-        staged = level.staged = [def, value];
+      const staged = level.staged;
+      if (unchanged) staged?.delete(def);
+      else if (staged) staged.set(def, value);
+      else {
+        level.staged = new StagedValues(def, value);
         this.#staged.push(level);
-      } else {
-        // A new array of the exact size: a pushed-to (or spread) array keeps spare room, times every site of a bulk change.
-        staged = level.staged = staged.concat([def, value]);
       }
     }
   }
@@ -258,7 +321,7 @@ export class FtpsSession {
    * Stages values for a target, or for each of several targets. Each value is validated against the schema first; on any
    * invalid value nothing is staged. A value equal to what is set at that level stages nothing.
    */
-  set(target: Target | readonly Target[], values: Readonly<Partial<Record<SettingName, unknown>>> | Readonly<Record<string, unknown>>): void {
+  set(target: SessionTarget | readonly SessionTarget[], values: Readonly<Partial<Record<SettingName, unknown>>> | Readonly<Record<string, unknown>>): void {
     this.#check();
     const v = validateSettings(values);
     if (!v.ok) throw v.error;
@@ -270,12 +333,23 @@ export class FtpsSession {
   }
 
   /** Stages the removal of settings at a target or several (all of them when none are named), so they inherit again. */
-  reset(target: Target | readonly Target[], names?: readonly string[]): void {
+  reset(target: SessionTarget | readonly SessionTarget[], names?: readonly string[]): void {
     this.#check();
     const request = Object.fromEntries((names ?? settings.map((s) => s.name)).map((n) => [n, null]));
     const v = validateSettings(request);
     if (!v.ok) throw v.error;
     this.#stageAll(target, v.value);
+  }
+
+  /**
+   * Stages what `validateSettings` (or `validateChanges`, `validateResets`) returned, at a target
+   * or each of several, without checking it again: values are set, nulls reset. A value equal
+   * to what is set at that level stages nothing.
+   */
+  stage(target: SessionTarget | readonly SessionTarget[], values: ValidatedSettings): void {
+    this.#check();
+    if (!isValidated(values)) throw new IisFtpsError('USAGE', 'stage() takes what validateSettings() returned; pass plain values to set(), or names to reset()');
+    this.#stageAll(target, values);
   }
 
   /** The staged changes, old -> new, in the order they were staged. */
@@ -292,17 +366,17 @@ export class FtpsSession {
     for (const level of this.#staged) {
       const staged = level.staged!;
       const raw = this.#raw(level);
-      for (let i = 0; i < staged.length; i += 2) {
-        const def = staged[i] as SettingDef;
+      for (let i = 0; i < staged.size; i++) {
+        const def = staged.setting(i);
         const stored = raw(def);
         const original = stored === undefined ? null : decodeRaw(def, stored);
         out.push({
-          target: level.identity,
+          target: level,
           setting: def.name,
           element: def.element,
           attribute: def.attribute,
           old: original === null ? null : 'value' in original ? original.value : stored,
-          new: staged[i + 1],
+          new: staged.value(i),
           effective: share(def, this.#effective(level, raw, def, defaultsRaw)),
         });
       }
@@ -313,19 +387,20 @@ export class FtpsSession {
   /** The change set the backend would receive. */
   get changeSet(): { version: string; changes: Change[] } {
     const changes: Change[] = [];
-    for (const { identity, staged } of this.#staged) {
+    for (const level of this.#staged) {
+      const staged = level.staged!;
       // One site reference for all the changes of a site.
-      const site = identity.level === 'site' ? { name: identity.name!, id: identity.id } : null;
-      for (let i = 0; i < staged!.length; i += 2) {
-        const def = staged![i] as SettingDef;
-        const value = staged![i + 1];
+      const site = level.level === 'site' ? { name: level.name!, id: level.id } : null;
+      for (let i = 0; i < staged.size; i++) {
+        const def = staged.setting(i);
+        const value = staged.value(i);
         const codec = def.def.codec;
         const { element, path, attribute } = def;
         // Two literal shapes, with and without `number`: tens of thousands of changes, no temporary objects.
         changes.push(
           value !== null && codec.toNumber
-            ? { level: identity.level, site, element, path, attribute, type: codec.type, value: codec.encode(value), number: codec.toNumber(value) }
-            : { level: identity.level, site, element, path, attribute, type: codec.type, value: value === null ? null : codec.encode(value) },
+            ? { level: level.level, site, element, path, attribute, type: codec.type, value: codec.encode(value), number: codec.toNumber(value) }
+            : { level: level.level, site, element, path, attribute, type: codec.type, value: value === null ? null : codec.encode(value) },
         );
       }
     }
@@ -346,6 +421,9 @@ export class FtpsSession {
   dispose(): void {
     for (const level of this.#staged) level.staged = null;
     this.#staged.length = 0;
+    // Identities live on in reports: they keep nothing of the store.
+    for (const level of this.#levels) level?.release();
+    this.#siteDefaults.release();
     this.#closed = true;
   }
 

@@ -4,6 +4,7 @@ import { chmodSync, lstatSync, mkdirSync, readFileSync, symlinkSync } from 'node
 import { join } from 'node:path';
 import { FIXTURE } from '../support/fixture.js';
 import type { CaseContext, HostileCase } from './case.js';
+import type { ErrorCode } from '../../src/errors/errors.js';
 
 /**
  * The configuration path is not a plain readable file, or `configSource` leads out of the
@@ -104,7 +105,7 @@ export function fileCases(): HostileCase[] {
       message: /points outside the folder of .*IIS only reads configSource files beside the configuration file/,
     });
   }
-  const inside: [string, (c: CaseContext) => string, HostileCase['code'], RegExp][] = [
+  const inside: [string, (c: CaseContext) => string, ErrorCode, RegExp][] = [
     ['missing', () => 'missing.config', 'FILE_READ', /missing\.config does not exist/],
     ['a folder', (c) => {
       mkdirSync(join(c.dir, 'sub'));

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Backend, ChangeSet, CommitResult, ReadQuery, RawSnapshot } from '../../src/backends/backend.js';
+import type { Backend, ChangeSet, CommitResult, ReadQuery, RawSnapshot } from '../../src/contract/index.js';
 import { XmlBackend } from '../../src/backends/xml/index.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Change } from '../../src/backends/backend.js';
+import type { Change } from '../../src/contract/index.js';
 import { findSetting } from '../../src/schema/index.js';
 
 /** Builds a contract-level change for a setting, encoding the value through the schema's codec. */

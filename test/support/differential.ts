@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import type { Change } from '../../src/backends/backend.js';
+import type { Change } from '../../src/contract/index.js';
 import { settings } from '../../src/schema/index.js';
 import { change } from './changes.js';
 import { FIXTURE } from './fixture.js';

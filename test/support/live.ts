@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Backend } from '../../src/backends/backend.js';
+import type { Backend } from '../../src/contract/index.js';
 import { elementPaths, settings } from '../../src/schema/index.js';
 import { change } from './changes.js';
 import { USE_REAL_IIS } from './powershell.js';

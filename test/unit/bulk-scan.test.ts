@@ -2,14 +2,15 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { XmlBackend } from '../../src/backends/xml/index.js';
 import { DocumentCache } from '../../src/backends/xml/cache.js';
-import { editedBytes, editedContent } from '../../src/backends/xml/edit/bytes.js';
+import { editedContent } from '../../src/backends/xml/edit/bytes.js';
 import { planEdits } from '../../src/backends/xml/edit/plan.js';
-import { decodeFile, encodeFile, piecesOf } from '../../src/backends/xml/file/read.js';
+import { decodeFile, piecesOf } from '../../src/backends/xml/file/read.js';
 import { pathTrie, scan } from '../../src/backends/xml/scan/scan.js';
 import type { NodeId, SpanIndex } from '../../src/backends/xml/scan/spans.js';
-import { applyEdits } from '../../src/changes/edits.js';
+import { applyEdits } from '../../src/edits/edits.js';
 import { elementPaths } from '../../src/schema/index.js';
 import { generateConfig } from '../../bench/generate.js';
+import { contentBytes, fileBytes } from '../support/bytes.js';
 import { change } from '../support/changes.js';
 import { expectError } from '../support/expect.js';
 import { FIXTURE, copyFixture, mtimeOf, readBytes, writeTemp } from '../support/fixture.js';
@@ -25,10 +26,10 @@ describe('offline backend at scale', () => {
       const text = readFileSync(FIXTURE, 'utf8');
       const full = scan(text, trie);
       const one = scan(text, trie, { siteFilter: { names: new Set(['PARTNER EXCHANGE']), ids: new Set([7]) } });
-      const built = (index: SpanIndex) => index.siteEntries().filter((_, s) => index.siteNode(s) >= 0).map((e) => e.name);
+      const built = (index: SpanIndex) => index.sites.entries().filter((_, s) => index.sites.node(s) >= 0).map((e) => e.name);
       assert.deepEqual(built(one), ['Partner Exchange', 'O\'Brien & Sons "Archive"']);
-      assert.deepEqual(built(full), full.siteEntries().map((e) => e.name));
-      assert.deepEqual(one.siteEntries(), full.siteEntries());
+      assert.deepEqual(built(full), full.sites.entries().map((e) => e.name));
+      assert.deepEqual(one.sites.entries(), full.sites.entries());
       // The same spans and values below the site, and the same siteDefaults.
       const spans = (index: SpanIndex, node: NodeId): unknown[] => {
         const out: unknown[] = [];
@@ -37,11 +38,11 @@ describe('offline backend at scale', () => {
         }
         return out;
       };
-      const partner = (index: SpanIndex) => index.siteNode(index.findSite({ name: 'partner exchange' }));
+      const partner = (index: SpanIndex) => index.sites.node(index.sites.find({ name: 'partner exchange' }));
       assert.deepEqual(spans(one, partner(one)), spans(full, partner(full)));
       assert.ok(spans(full, partner(full)).length >= 5);
       assert.deepEqual(spans(one, one.siteDefaults), spans(full, full.siteDefaults));
-      assert.equal(one.findSite({ name: 'Public Drop' }), -1, 'a site the filter left out is listed, not found');
+      assert.equal(one.sites.find({ name: 'Public Drop' }), -1, 'a site the filter left out is listed, not found');
     });
 
     it('keeps spans exact past the first pages of its columns (tens of thousands of elements)', () => {
@@ -49,7 +50,7 @@ describe('offline backend at scale', () => {
       const full = scan(g.text, trie);
       assert.ok(full.nodeCount > 1 << 14, `expected more than one page of nodes, got ${full.nodeCount}`);
       // The last sites, built alone (their nodes on the first page), against the same sites in the full scan.
-      const last = full.siteEntries().slice(-3);
+      const last = full.sites.entries().slice(-3);
       const alone = scan(g.text, trie, { siteFilter: { names: new Set(last.map((e) => e.name.toUpperCase())), ids: new Set() } });
       const subtree = (index: SpanIndex, node: NodeId): unknown[] => {
         const out: unknown[] = [];
@@ -59,8 +60,8 @@ describe('offline backend at scale', () => {
         return out;
       };
       for (const e of last) {
-        const a = subtree(full, full.siteNode(full.findSite(e)));
-        assert.deepEqual(subtree(alone, alone.siteNode(alone.findSite(e))), a);
+        const a = subtree(full, full.sites.node(full.sites.find(e)));
+        assert.deepEqual(subtree(alone, alone.sites.node(alone.sites.find(e))), a);
         assert.ok(a.length >= 1);
       }
     });
@@ -68,7 +69,7 @@ describe('offline backend at scale', () => {
     it('keeps attribute values as the parser decoded them, whatever their text', () => {
       const text = readFileSync(FIXTURE, 'utf8').replace('clientCertificatePolicy="CertAllow"', 'clientCertificatePolicy="Cert&#65;llow"');
       const index = scan(text, trie);
-      const site = index.siteNode(index.findSite({ id: 3 }));
+      const site = index.sites.node(index.sites.find({ id: 3 }));
       const certs = index.child(index.child(index.child(site, 'ftpServer'), 'security'), 'sslClientCertificates');
       const a = index.attr(certs, 'clientCertificatePolicy');
       assert.equal(index.value(a), 'CertAllow');
@@ -96,15 +97,15 @@ describe('offline backend at scale', () => {
         change(null, 'serverCertStoreName', 'Zertifikate ü'),
       ]);
       assert.ok(edits.length >= 4);
-      const expected = encodeFile(file, applyEdits(file.text, edits));
-      assert.ok(editedBytes(fromText(file, index), edits)!.equals(expected));
+      const expected = fileBytes(file, applyEdits(file.text, edits));
+      assert.ok(contentBytes(editedContent(fromText(file, index), edits))!.equals(expected));
     });
 
     it('gathers the pieces of a bulk change into a few large writes', () => {
       const g = generateConfig({ sites: 3000, seed: 5 });
       const file = decodeFile('x.config', Buffer.from(g.text));
       const index = scan(file.text, trie);
-      const changes = index.siteEntries().map((e) => change(e, 'clientCertificatePolicy', 'CertRequire'));
+      const changes = index.sites.entries().map((e) => change(e, 'clientCertificatePolicy', 'CertRequire'));
       const edits = planEdits(index, changes);
       assert.ok(edits.length > 2000);
       const content = editedContent(fromText(file, index), edits)!;
@@ -112,18 +113,18 @@ describe('offline backend at scale', () => {
       const pieces: Buffer[] = [];
       for (const piece of piecesOf(content)) pieces.push(Buffer.from(piece));
       assert.ok(pieces.length <= Math.ceil(file.size / (1 << 18)) + 2, `${pieces.length} pieces for ${edits.length} edits`);
-      assert.ok(Buffer.concat(pieces).equals(encodeFile(file, applyEdits(file.text, edits))));
+      assert.ok(Buffer.concat(pieces).equals(fileBytes(file, applyEdits(file.text, edits))));
     });
 
     it('returns null when nothing changes', () => {
       const file = decodeFile('x.config', readFileSync(FIXTURE));
       const from = fromText(file, scan(file.text, trie));
-      assert.equal(editedBytes(from, []), null);
-      assert.equal(editedBytes(from, [{ start: 10, end: 12, text: file.text.slice(10, 12) }]), null);
+      assert.equal(contentBytes(editedContent(from, [])), null);
+      assert.equal(contentBytes(editedContent(from, [{ start: 10, end: 12, text: file.text.slice(10, 12) }])), null);
       // Edits that each change the text but together give it back.
       const [a, b] = [file.text.slice(100, 104), file.text.slice(104, 108)];
-      assert.equal(editedBytes(from, [{ start: 100, end: 104, text: a + b }, { start: 104, end: 108, text: '' }]), null);
-      assert.notEqual(editedBytes(from, [{ start: 100, end: 104, text: b + a }, { start: 104, end: 108, text: '' }]), null);
+      assert.equal(contentBytes(editedContent(from, [{ start: 100, end: 104, text: a + b }, { start: 104, end: 108, text: '' }])), null);
+      assert.notEqual(contentBytes(editedContent(from, [{ start: 100, end: 104, text: b + a }, { start: 104, end: 108, text: '' }])), null);
     });
   });
 
@@ -137,7 +138,7 @@ describe('offline backend at scale', () => {
       // A change naming a site the read did not build: scanned again, fully.
       const other = cache.forChanges(path, { version: read.version, changes: [change({ name: 'Public Drop', id: 2 }, 'ssl128', true)] });
       assert.notEqual(other, read);
-      assert.ok(other.index.siteEntries().every((_, s) => other.index.siteNode(s) >= 0));
+      assert.ok(other.index.sites.entries().every((_, s) => other.index.sites.node(s) >= 0));
     });
 
     it('a same-size change on disk between read and commit is a CONFLICT, and nothing is written', async () => {
@@ -171,7 +172,7 @@ describe('offline backend at scale', () => {
       const g = generateConfig({ sites: 300, seed: 3 });
       const file = decodeFile('x.config', Buffer.from(g.text));
       const index = scan(file.text, trie);
-      const sites = index.siteEntries();
+      const sites = index.sites.entries();
       const grouped = sites.flatMap((e, i) => [
         change(e, 'clientCertificatePolicy', i % 2 ? 'CertRequire' : null),
         change(e, 'ssl128', true),
@@ -179,8 +180,8 @@ describe('offline backend at scale', () => {
       ]);
       // The same changes, every site's spread over the whole set.
       const interleaved = [0, 1, 2].flatMap((k) => grouped.filter((_, j) => j % 3 === k));
-      const a = editedBytes(fromText(file, index), planEdits(index, grouped))!;
-      assert.ok(editedBytes(fromText(file, index), planEdits(index, interleaved))!.equals(a));
+      const a = contentBytes(editedContent(fromText(file, index), planEdits(index, grouped)))!;
+      assert.ok(contentBytes(editedContent(fromText(file, index), planEdits(index, interleaved)))!.equals(a));
       assert.ok(!a.equals(Buffer.from(g.text)));
     });
 

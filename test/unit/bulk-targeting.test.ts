@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { getFtpsSettings, resetFtpsSetting, setFtpsSetting } from '../../src/api/cmdlets.js';
 import type { Progress } from '../../src/api/progress.js';
 import { wildcard } from '../../src/api/selection.js';
-import type { Backend, ChangeSet } from '../../src/backends/backend.js';
+import type { Backend, ChangeSet } from '../../src/contract/index.js';
 import { XmlBackend } from '../../src/backends/xml/index.js';
 import { run } from '../../src/cli/run.js';
 import { progressBar } from '../../src/cli/progress.js';
@@ -143,9 +143,10 @@ describe('bulk targeting', () => {
       const j = JSON.parse((await cli(['get', '--config', FIXTURE, '--all-ftp-sites', '--json'])).out);
       assert.deepEqual(j.results.map((x: { target: { name: string } }) => x.target.name), ['Public Drop', 'Partner Exchange', 'O\'Brien & Sons "Archive"']);
       assert.deepEqual(j.results[1].settings.sslClientCertificates.revocationFreshnessTime, { value: '01:00:00', source: 'siteDefaults' });
-      // One --site keeps the single-site shape.
+      // One --site keeps the single-site shape, with its target as in the list.
       const one = JSON.parse((await cli(['get', '--config', FIXTURE, '--site', 'Public Drop', '--json'])).out);
-      assert.deepEqual(Object.keys(one), ['sslClientCertificates', 'ssl', 'clientCertAuthentication']);
+      assert.deepEqual(Object.keys(one), ['target', 'sslClientCertificates', 'ssl', 'clientCertAuthentication']);
+      assert.deepEqual(one.target, j.results[0].target);
     });
 
     it('a --site-like that matches nothing exits 1 naming the pattern and writes nothing', async () => {

@@ -26,11 +26,12 @@ const REFERENCE = [
 
 describe('cli', () => {
   describe('get', () => {
-    it('--json prints one object with a key per element, values typed and sourced', async () => {
+    it('--json prints one object with the target and a key per element, values typed and sourced', async () => {
       const r = await cli(['get', '--config', FIXTURE, '--site', 'Partner Exchange', '--json']);
       assert.equal(r.code, 0, r.err);
       const j = JSON.parse(r.out);
-      assert.deepEqual(Object.keys(j), ['sslClientCertificates', 'ssl', 'clientCertAuthentication']);
+      assert.deepEqual(Object.keys(j), ['target', 'sslClientCertificates', 'ssl', 'clientCertAuthentication']);
+      assert.deepEqual(j.target, { level: 'site', name: 'Partner Exchange', id: 3, protocols: ['ftp'] });
       assert.deepEqual(j.sslClientCertificates.validationFlags, { value: ['CertChainCacheOnlyUrlRetrieval'], source: 'site' });
       assert.deepEqual(j.sslClientCertificates.revocationFreshnessTime, { value: '01:00:00', source: 'siteDefaults' });
       assert.deepEqual(j.sslClientCertificates.useActiveDirectoryMapping, { value: false, source: 'default' });

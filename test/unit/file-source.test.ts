@@ -4,15 +4,16 @@ import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { XmlBackend } from '../../src/backends/xml/index.js';
 import { scanFile } from '../../src/backends/xml/document.js';
-import { editedBytes } from '../../src/backends/xml/edit/bytes.js';
+import { editedContent } from '../../src/backends/xml/edit/bytes.js';
 import { planEdits } from '../../src/backends/xml/edit/plan.js';
-import { encodeFile } from '../../src/backends/xml/file/read.js';
-import { OffsetMap, StringSource } from '../../src/backends/xml/file/source.js';
+import { OffsetMap } from '../../src/backends/xml/file/offsets.js';
+import { StringSource } from '../../src/backends/xml/file/text.js';
 import { pathTrie, scan } from '../../src/backends/xml/scan/scan.js';
 import type { NodeId, SpanIndex } from '../../src/backends/xml/scan/spans.js';
-import { applyEdits } from '../../src/changes/edits.js';
+import { applyEdits } from '../../src/edits/edits.js';
 import { elementPaths } from '../../src/schema/index.js';
 import { generateConfig } from '../../bench/generate.js';
+import { contentBytes, fileBytes } from '../support/bytes.js';
 import { change } from '../support/changes.js';
 import { expectError } from '../support/expect.js';
 import { FIXTURE, copyFixture, mtimeOf, readBytes, writeTemp } from '../support/fixture.js';
@@ -144,12 +145,12 @@ describe('offline backend without the text in memory', () => {
       const whole = scan(text, trie);
       const { index } = scanFile(path, trie);
       assert.deepEqual(spansOf(index), spansOf(whole));
-      assert.deepEqual(index.siteEntries(), whole.siteEntries());
+      assert.deepEqual(index.sites.entries(), whole.sites.entries());
       assert.deepEqual(
-        index.siteEntries().map((_, s) => index.siteProtocols(s)),
-        whole.siteEntries().map((_, s) => whole.siteProtocols(s)),
+        index.sites.entries().map((_, s) => index.sites.protocols(s)),
+        whole.sites.entries().map((_, s) => whole.sites.protocols(s)),
       );
-      assert.ok(index.siteEntries().some((e) => e.name.endsWith('-Ö✓𝄞')));
+      assert.ok(index.sites.entries().some((e) => e.name.endsWith('-Ö✓𝄞')));
       assert.equal(index.newline, '\r\n');
     });
 
@@ -185,7 +186,7 @@ describe('offline backend without the text in memory', () => {
       const text = largeMixedConfig();
       const path = writeTemp(Buffer.concat([BOM, Buffer.from(text)]));
       const { source, index } = scanFile(path, trie);
-      const sites = index.siteEntries();
+      const sites = index.sites.entries();
       const changes = sites.flatMap((e, i) => [
         change(e, 'clientCertificatePolicy', i % 2 ? 'CertRequire' : null),
         change(e, 'serverCertStoreName', i % 3 ? `Zertifikate ü ${i}` : null),
@@ -194,9 +195,9 @@ describe('offline backend without the text in memory', () => {
       assert.ok(edits.length > sites.length);
       // The same plan on the text in memory.
       assert.deepEqual(planEdits(scan(text, trie), changes), edits);
-      const expected = encodeFile({ bom: true }, applyEdits(text, edits));
-      assert.ok(editedBytes({ bom: true, source }, edits)!.equals(expected));
-      assert.ok(editedBytes({ bom: true, source: new StringSource(text) }, edits)!.equals(expected));
+      const expected = fileBytes({ bom: true }, applyEdits(text, edits));
+      assert.ok(contentBytes(editedContent({ bom: true, source }, edits))!.equals(expected));
+      assert.ok(contentBytes(editedContent({ bom: true, source: new StringSource(text) }, edits))!.equals(expected));
     });
 
     it('a commit whose file changed after the plan (same size and time) is a CONFLICT: nothing written, no backup kept', async () => {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { Change, RawSnapshot } from '../../src/backends/backend.js';
+import type { Change, RawSnapshot } from '../../src/contract/index.js';
 import { XmlBackend } from '../../src/backends/xml/index.js';
 import { type SettingDef, elementPaths, settings } from '../../src/schema/index.js';
 import { tempDir } from '../support/fixture.js';

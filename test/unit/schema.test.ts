@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { schemaDocument } from '../../scripts/build-schema.js';
+import { settingsHelp } from '../../src/cli/help.js';
 import { findSetting, settings, settingNames } from '../../src/schema/index.js';
 
 /** The tables of ../shared/spec/ftp-tls-elements.md, restated: the schema must match them. */
@@ -49,5 +51,16 @@ describe('schema', () => {
     assert.equal(findSetting('--use-active-directory-mapping')!.name, 'useActiveDirectoryMapping');
     assert.equal(findSetting('clientCertAuthentication.enabled')!.name, 'clientCertAuthentication');
     assert.equal(findSetting('enabledd'), undefined);
+  });
+  it('says how each value is written in a format field: the thumbprint, else the XML type', () => {
+    assert.deepEqual(settings.filter((s) => s.def.format !== s.def.type).map((s) => [s.name, s.def.format]), [['serverCertHash', 'thumbprint']]);
+  });
+  it('help and the module schema read the format, not a setting name', () => {
+    const help = settingsHelp().split(/\n(?=  --)/);
+    const block = (option: string) => help.find((b) => b.startsWith(`  --${option} `))!;
+    assert.match(block('server-cert-hash'), /ssl\.serverCertHash: 40 hex digits\./);
+    assert.match(block('server-cert-store-name'), /ssl\.serverCertStoreName: text\./);
+    const doc = schemaDocument() as { settings: { name: string; format: string }[] };
+    assert.deepEqual(doc.settings.map((s) => s.format), settings.map((s) => s.def.format));
   });
 });

@@ -1,4 +1,4 @@
-import type { Backend, ChangeSet, CommitResult, RawSnapshot, ReadQuery } from '../backend.js';
+import type { Backend, ChangeSet, CommitResult, RawSnapshot, ReadQuery } from '../../contract/index.js';
 import { type BridgeResponse, bridgeResult } from '../bridge.js';
 import { IisFtpsError } from '../../errors/errors.js';
 import { type EdgeRuntime, loadBridge } from './runtime.js';

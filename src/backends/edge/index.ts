@@ -1,4 +1,4 @@
-import type { Availability, BackendFactory, BackendOptions, ProbeMode } from '../registry.js';
+import type { Availability, BackendFactory, BackendOptions, ProbeMode } from '../../contract/index.js';
 import { administrationAssemblyAvailability } from '../bridge.js';
 import { IisFtpsError } from '../../errors/errors.js';
 import { createEdgeBackend } from './backend.js';

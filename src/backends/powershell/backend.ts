@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Backend, ChangeSet, CommitResult, RawSnapshot, ReadQuery } from '../backend.js';
+import type { Backend, ChangeSet, CommitResult, RawSnapshot, ReadQuery } from '../../contract/index.js';
 import { IisFtpsError } from '../../errors/errors.js';
 import { type BridgeResponse, bridgeResult } from '../bridge.js';
 import { type ResolvedPowerShell, resolvePowerShell } from './executable.js';

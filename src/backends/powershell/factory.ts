@@ -1,4 +1,4 @@
-import type { Availability, BackendFactory, BackendOptions } from '../registry.js';
+import type { Availability, BackendFactory, BackendOptions } from '../../contract/index.js';
 import { findAdministrationAssembly, resolvePowerShell } from './executable.js';
 
 /**

@@ -1,7 +1,6 @@
-import type { ChangeSet, ReadQuery } from '../backend.js';
+import type { ChangeSet, ReadQuery } from '../../contract/index.js';
 import { type SitesDocument, loadSites } from './document.js';
 import { type PathTrie, type SiteFilter, pathTrie, trieCovers } from './scan/scan.js';
-import { findSite } from './edit/plan.js';
 
 /** The sites a read names, as a scan filter; none for a read of every site. */
 export function siteFilterOf(query: Pick<ReadQuery, 'sites' | 'allSites'>): SiteFilter | undefined {
@@ -22,7 +21,7 @@ function holdsSites(doc: SitesDocument, changes: ChangeSet): boolean {
     if (c.level === 'siteDefaults') continue;
     if (c.site === null) return false;
     if (last !== null && c.site.name === last.name && c.site.id === last.id) continue;
-    if (findSite(doc.index, c.site) < 0) return false;
+    if (doc.index.sites.find(c.site) < 0) return false;
     last = c.site;
   }
   return true;

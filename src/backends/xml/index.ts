@@ -1,9 +1,9 @@
-import type { Backend, ChangeSet, CommitResult, ElementPath, FilePreview, RawElements, RawSite, RawSnapshot, ReadQuery, SiteRef } from '../backend.js';
+import type { Backend, ChangeSet, CommitResult, ElementPath, FilePreview, RawElements, RawSite, RawSnapshot, ReadQuery, SiteRef } from '../../contract/index.js';
 import { dirname } from 'node:path';
 import { IisFtpsError } from '../../errors/errors.js';
 import type { SitesDocument } from './document.js';
 import { planEdits } from './edit/plan.js';
-import type { Edit } from '../../changes/edits.js';
+import type { Edit } from '../../edits/edits.js';
 import { createHash } from 'node:crypto';
 import { type FileBytes, checkReadable, piecesOf, readConfigFile } from './file/read.js';
 import { changedOnDisk } from './file/source.js';
@@ -14,8 +14,8 @@ import { type LockOptions, withFileLock } from './file/lock.js';
 import { type BackupEntry, type BackupOptions, backupPolicy, keepBackup } from './file/backup.js';
 import { liveConfigPath } from './file/target.js';
 import { type RestoreResult, listConfigBackups, restoreConfigBackup } from './restore.js';
-import type { NodeId, SiteNo, SpanIndex } from './scan/spans.js';
-import type { PathTrie } from './scan/scan.js';
+import type { NodeId, SpanIndex } from './scan/spans.js';
+import type { SiteNo } from './scan/sites.js';
 
 export interface XmlBackendOptions {
   /** Path of applicationHost.config (or a copy of it). */
@@ -61,21 +61,21 @@ class IndexedSite implements RawSite {
     this.#elements = elements;
   }
   get name(): string {
-    return this.#index.siteName(this.#site);
+    return this.#index.sites.name(this.#site);
   }
   get id(): number | null {
-    return this.#index.siteId(this.#site);
+    return this.#index.sites.id(this.#site);
   }
   get protocols(): readonly string[] {
-    return this.#index.siteProtocols(this.#site);
+    return this.#index.sites.protocols(this.#site);
   }
   get elements(): RawElements {
-    return rawElements(this.#index, this.#index.siteNode(this.#site), this.#elements);
+    return rawElements(this.#index, this.#index.sites.node(this.#site), this.#elements);
   }
   attribute(element: string, attribute: string): string | undefined {
     const index = this.#index;
     const path = this.#elements.find((e) => e.element === element)?.path;
-    const n = path ? nodeAt(index, index.siteNode(this.#site), path) : -1;
+    const n = path ? nodeAt(index, index.sites.node(this.#site), path) : -1;
     const a = n >= 0 ? index.attr(n, attribute) : -1;
     return a >= 0 ? index.value(a) : undefined;
   }
@@ -85,7 +85,7 @@ class IndexedSite implements RawSite {
 }
 
 export function siteNotFound(index: SpanIndex, ref: SiteRef): IisFtpsError {
-  const names = index.siteEntries().map((s) => `${JSON.stringify(s.name)} (id ${s.id ?? '?'})`);
+  const names = index.sites.entries().map((s) => `${JSON.stringify(s.name)} (id ${s.id ?? '?'})`);
   const shown = names.length > 12 ? [...names.slice(0, 12), `and ${names.length - 12} more`] : names;
   const what = 'name' in ref ? `named ${JSON.stringify(ref.name)}` : `with id ${ref.id}`;
   const list = shown.length ? `Sites in the file: ${shown.join(', ')}` : 'The file has no sites';
@@ -120,10 +120,10 @@ export class XmlBackend implements Backend {
     const { index } = doc;
     const sites: RawSite[] = [];
     if (query.allSites) {
-      for (let s = 0; s < index.siteCount; s++) if (index.siteNode(s) >= 0) sites.push(new IndexedSite(index, s, query.elements));
+      for (let s = 0; s < index.sites.count; s++) if (index.sites.node(s) >= 0) sites.push(new IndexedSite(index, s, query.elements));
     } else {
       for (const ref of query.sites ?? []) {
-        const s = index.findSite(ref);
+        const s = index.sites.find(ref);
         if (s < 0) throw siteNotFound(index, ref);
         sites.push(new IndexedSite(index, s, query.elements));
       }
@@ -221,5 +221,3 @@ export class XmlBackend implements Backend {
 export function createXmlBackend(options: XmlBackendOptions): XmlBackend {
   return new XmlBackend(options);
 }
-
-export type { PathTrie };

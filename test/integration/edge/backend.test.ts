@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Change, ChangeSet } from '../../../src/backends/backend.js';
+import type { Change, ChangeSet } from '../../../src/contract/index.js';
 import { EdgeBackend, type EdgeBackendOptions, isEdgeAvailable } from '../../../src/backends/edge/index.js';
 import { openBackend } from '../../../src/backends/registry.js';
 import { XmlBackend } from '../../../src/backends/xml/index.js';

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { Backend, Change } from '../../../src/backends/backend.js';
+import type { Backend, Change } from '../../../src/contract/index.js';
 import { EdgeBackend } from '../../../src/backends/edge/index.js';
 import { PowerShellBackend, resolvePowerShell } from '../../../src/backends/powershell/index.js';
 import { XmlBackend } from '../../../src/backends/xml/index.js';

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Change, ChangeSet, RawSnapshot } from '../../../src/backends/backend.js';
+import type { Change, ChangeSet, RawSnapshot } from '../../../src/contract/index.js';
 import { PowerShellBackend, type PowerShellBackendOptions } from '../../../src/backends/powershell/index.js';
 import { elementPaths, findSetting, settings } from '../../../src/schema/index.js';
 import { change } from '../../support/changes.js';

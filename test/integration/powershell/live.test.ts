@@ -5,7 +5,7 @@
  * resets what it set.
  */
 import { strict as assert } from 'node:assert';
-import type { Change } from '../../../src/backends/backend.js';
+import type { Change } from '../../../src/contract/index.js';
 import { PowerShellBackend } from '../../../src/backends/powershell/index.js';
 import { elementPaths } from '../../../src/schema/index.js';
 import { change } from '../../support/changes.js';

@@ -1,7 +1,8 @@
-import type { Edit } from '../../../changes/edits.js';
-import { sortEdits } from '../../../changes/edits.js';
-import { type FileBytes, piecesOf } from '../file/read.js';
-import { type TextSource, isHighSurrogate } from '../file/source.js';
+import type { Edit } from '../../../edits/edits.js';
+import { sortEdits } from '../../../edits/edits.js';
+import type { FileBytes } from '../file/read.js';
+import type { TextSource } from '../file/text.js';
+import { isHighSurrogate } from '../file/utf8.js';
 
 /** What a content is edited from: the document's text and whether the file starts with a BOM. */
 export interface EditedFrom {
@@ -68,13 +69,4 @@ function sameText(source: TextSource, parts: Iterable<readonly [number, number] 
     }
   }
   return true;
-}
-
-/** The file's new bytes after text edits as one buffer (see editedContent), or null when nothing changes. */
-export function editedBytes(file: EditedFrom, edits: readonly Edit[]): Buffer | null {
-  const content = editedContent(file, edits);
-  if (content === null) return null;
-  const copies: Buffer[] = [];
-  for (const piece of piecesOf(content)) copies.push(Buffer.from(piece));
-  return Buffer.concat(copies);
 }

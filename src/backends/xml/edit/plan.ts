@@ -1,8 +1,8 @@
-import type { Change } from '../../backend.js';
+import type { Change } from '../../../contract/index.js';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { type NodeId, type SpanIndex, indentAt, startsLine } from '../scan/spans.js';
 import { escapeAttribute } from './escape.js';
-import type { Edit } from '../../../changes/edits.js';
+import type { Edit } from '../../../edits/edits.js';
 
 /** A new element to create, with its attributes in the order the change set names them. */
 interface NewElement {
@@ -37,12 +37,6 @@ interface Group {
   readonly path: readonly string[];
   readonly pathKey: string;
   readonly ops: AttributeOps;
-}
-
-/** Finds the site a change names: by name (case-insensitive), and by id when one is given. -1 when none. */
-export function findSite(index: SpanIndex, ref: { readonly name?: string; readonly id?: number | null }): NodeId {
-  const s = index.findSite(ref);
-  return s < 0 ? -1 : index.siteNode(s);
 }
 
 /**
@@ -105,7 +99,7 @@ function ownersOf(index: SpanIndex, changes: readonly Change[]): Int32Array {
     }
     const ref = change.site;
     if (!(ref && lastRef && ref.name === lastRef.name && ref.id === lastRef.id)) {
-      lastSite = ref ? findSite(index, ref) : -1;
+      lastSite = ref ? index.sites.findNode(ref) : -1;
       lastRef = ref;
     }
     if (lastSite < 0) throw new IisFtpsError('SITE_NOT_FOUND', `No site named ${JSON.stringify(change.site?.name)} in the file`, { site: change.site?.name ?? '' });

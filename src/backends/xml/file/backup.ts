@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { type WriteFs, cleanStaleTemps, describeFsError, nodeWriteFs, writeFileAtomic } from './write.js';
 import type { FileBytes } from './read.js';
+import type { BackupOptions } from '../../../contract/index.js';
 
 /**
  * Copies of a configuration file kept before each write, in the spirit of IIS's configuration
@@ -12,14 +13,7 @@ import type { FileBytes } from './read.js';
  * that orders copies made in the same millisecond). A `configSource` file's copies go to the
  * same folder under its path relative to applicationHost.config's folder, `/` written `%2F`.
  */
-export interface BackupOptions {
-  /** Keep a copy of the file before each write (default true). */
-  readonly enabled?: boolean;
-  /** How many copies to keep per file, the newest (default 10). */
-  readonly keep?: number;
-  /** The folder of the copies (default `.iis-ftps-history` beside the configuration file). */
-  readonly dir?: string;
-}
+export type { BackupOptions } from '../../../contract/index.js';
 
 export const BACKUP_DIR_NAME = '.iis-ftps-history';
 export const BACKUP_KEEP = 10;

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { refuseIrregular } from './read.js';
 import { HOST_TAG, TEMP_PREFIX, describeFsError, processAlive } from './write.js';
+import type { LockOptions } from '../../../contract/index.js';
 
 /**
  * An OS-level lock on one configuration file, shared by every process (CLI, API, PowerShell
@@ -24,16 +25,7 @@ import { HOST_TAG, TEMP_PREFIX, describeFsError, processAlive } from './write.js
  * once and none of them can remove a live holder's file by mistake.
  */
 
-export interface LockOptions {
-  /**
-   * How long to wait for any one other writer, in milliseconds (default 30 s). The wait goes on
-   * while other writers keep taking turns: it runs out only when one holder keeps the lock this
-   * long, so a busy file with many short writers never times a waiter out.
-   */
-  readonly timeoutMs?: number;
-  /** An owner file older than this is taken to be a crashed writer's (default 2 min). */
-  readonly staleMs?: number;
-}
+export type { LockOptions } from '../../../contract/index.js';
 
 export const LOCK_TIMEOUT_MS = 30_000;
 export const LOCK_STALE_MS = 120_000;

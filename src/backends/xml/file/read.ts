@@ -3,7 +3,9 @@ import { type Stats, closeSync, fstatSync, openSync, readFileSync, readSync, sta
 import { StringDecoder } from 'node:string_decoder';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
-import { FileSource, OffsetMap, UTF8_BOM } from './source.js';
+import { OffsetMap } from './offsets.js';
+import { FileSource } from './source.js';
+import { UTF8_BOM } from './utf8.js';
 
 /**
  * A configuration file read whole: whether it had a BOM, its text without the BOM, its size and
@@ -188,12 +190,6 @@ export function readConfigFileInChunks(path: string, onText: (text: string) => v
     if (!clean || again.hash !== hash) throw changedWhileRead(path);
   }
   return new FileSource({ path, bom, size, hash, mtimeMs: st.mtimeMs }, length, map);
-}
-
-/** The bytes to write for new text, with the BOM the file had. */
-export function encodeFile(file: Pick<LoadedFile, 'bom'>, text: string): Buffer {
-  const body = Buffer.from(text, 'utf8');
-  return file.bom ? Buffer.concat([UTF8_BOM, body]) : body;
 }
 
 /**

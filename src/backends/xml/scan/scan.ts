@@ -1,8 +1,10 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
-import { type NodeId, type SiteNo, SpanIndex, own } from './spans.js';
-import { StringSource, type TextSource } from '../file/source.js';
+import { type NodeId, SpanIndex } from './spans.js';
+import type { SiteNo } from './sites.js';
+import { own } from './strings.js';
+import { StringSource, type TextSource } from '../file/text.js';
 
 /** A prefix tree of the element paths to track below `<site>` / `<siteDefaults>`. */
 export type PathTrie = Map<string, PathTrie>;
@@ -192,9 +194,9 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
         const id = rawId !== undefined && /^\d+$/.test(rawId) ? Number(rawId) : null;
         if (!filter || filter.names.has(name.toUpperCase()) || (id !== null && filter.ids.has(id))) {
           const node = record(tag, start, parent.start, false);
-          const site = index.addSite(name, id, node);
+          const site = index.sites.add(name, id, node);
           frame = { name: tag.name, start, node, trie, sitesDepth: -1, site, protocols: null };
-        } else index.addSite(name, id, -1);
+        } else index.sites.add(name, id, -1);
       }
     } else if (parent?.trie?.has(tag.name)) {
       const start = tagStartOf();
@@ -215,7 +217,7 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
     if (n >= 0) {
       const end = parser.position;
       index.closeNode(n, index.selfClosing(n) ? index.startTagEnd(n) : lastLt(end - 1), end);
-    } else if (frame.protocols) index.addProtocols(frame.site, frame.protocols);
+    } else if (frame.protocols) index.sites.addProtocols(frame.site, frame.protocols);
   });
   parser.on('error', (e) => {
     const message = e.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '').replace(/\.$/, '');

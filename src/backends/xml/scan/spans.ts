@@ -1,13 +1,7 @@
-import { IntColumn } from './columns.js';
-import type { TextSource } from '../file/source.js';
-
-/**
- * A copy of a string that holds nothing else alive. The parser's strings may be slices of the
- * piece of text it was given; kept as they are, each would keep its whole piece in memory.
- */
-export function own(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
+import { IntColumn } from '../columns.js';
+import type { TextSource } from '../file/text.js';
+import { SiteRegistry } from './sites.js';
+import { own } from './strings.js';
 
 /**
  * The span index of one document: where each element and attribute the product tracks starts
@@ -16,19 +10,12 @@ export function own(s: string): string {
  * site names and the attribute values (one string per distinct value). The text itself is not
  * held: `source` reads what the planner asks for.
  *
- * Elements are numbered in document order (`NodeId`), attributes in order of appearance
- * (`AttrId`), and sites in file order (`SiteNo`); -1 means "none".
+ * Elements are numbered in document order (`NodeId`) and attributes in order of appearance
+ * (`AttrId`); -1 means "none". The sites, in file order, are listed in `sites` (sites.ts).
  */
 
 export type NodeId = number;
 export type AttrId = number;
-export type SiteNo = number;
-
-/** One site as listed: its name (unescaped) and id. */
-export interface SiteEntry {
-  readonly name: string;
-  readonly id: number | null;
-}
 
 /** The fields of an element known when its start tag ends. */
 export interface OpenNode {
@@ -60,9 +47,11 @@ export class SpanIndex {
   sitesNode: NodeId = -1;
   siteDefaults: NodeId = -1;
 
+  /** Every site in the file, with the `<site>` element of those whose nodes were built. */
+  readonly sites = new SiteRegistry();
+
   nodeCount = 0;
   attrCount = 0;
-  siteCount = 0;
 
   readonly #nodes: NodeColumns;
   readonly #attrs: AttrColumns;
@@ -73,22 +62,10 @@ export class SpanIndex {
   readonly #values: string[] = [];
   readonly #distinct = new Map<string, string>();
 
-  readonly #siteNames: string[] = [];
-  readonly #siteIds: (number | null)[] = [];
-  readonly #siteNode: IntColumn;
-  readonly #siteProtocols: IntColumn;
-  /** Distinct lists of binding protocols; sites hold their number. */
-  readonly #protocolSets: (readonly string[])[] = [];
-  readonly #protocolSetIds = new Map<string, number>();
-  #byExactName: Map<string, SiteNo> | null = null;
-  #byName: Map<string, SiteNo[]> | null = null;
-  #byId: Map<number, SiteNo> | null = null;
 
   constructor() {
     this.#nodes = Object.fromEntries(NODE_FIELDS.map((f) => [f, new IntColumn()])) as NodeColumns;
     this.#attrs = Object.fromEntries(ATTR_FIELDS.map((f) => [f, new IntColumn()])) as AttrColumns;
-    this.#siteNode = new IntColumn();
-    this.#siteProtocols = new IntColumn();
   }
 
   #nameId(name: string): number {
@@ -147,33 +124,6 @@ export class SpanIndex {
   closeNode(n: NodeId, endTagStart: number, end: number): void {
     this.#nodes.endTagStart.set(n, endTagStart);
     this.#nodes.end.set(n, end);
-  }
-
-  /** Lists a site; its nodes are built (`node`) or not (-1). */
-  addSite(name: string, id: number | null, node: NodeId): SiteNo {
-    const s = this.siteCount++;
-    this.#siteNames.push(own(name));
-    this.#siteIds.push(id);
-    this.#siteNode.set(s, node);
-    this.#siteProtocols.set(s, this.#protocolSet([]));
-    return s;
-  }
-
-  /** Adds the protocols of one `<bindings>` element to the site's. */
-  addProtocols(s: SiteNo, protocols: readonly string[]): void {
-    const known = this.siteProtocols(s);
-    this.#siteProtocols.set(s, this.#protocolSet(known.length ? [...known, ...protocols] : protocols));
-  }
-
-  #protocolSet(protocols: readonly string[]): number {
-    const key = protocols.join('\n');
-    let id = this.#protocolSetIds.get(key);
-    if (id === undefined) {
-      id = this.#protocolSets.length;
-      this.#protocolSets.push(Object.freeze(protocols.map(own)));
-      this.#protocolSetIds.set(key, id);
-    }
-    return id;
   }
 
   // ---- elements ----
@@ -275,69 +225,6 @@ export class SpanIndex {
     const last = first + this.attrCountOf(n);
     for (let a = first; a < last; a++) out[this.attrName(a)] = this.value(a);
     return out;
-  }
-
-  // ---- sites ----
-
-  siteName(s: SiteNo): string {
-    return this.#siteNames[s]!;
-  }
-  siteId(s: SiteNo): number | null {
-    return this.#siteIds[s]!;
-  }
-  /** The site's `<site>` element, or -1 when the scan listed the site without building its nodes. */
-  siteNode(s: SiteNo): NodeId {
-    return this.#siteNode.get(s);
-  }
-  /** Protocols of the site's bindings, lower-case; one shared frozen list per distinct set. */
-  siteProtocols(s: SiteNo): readonly string[] {
-    return this.#protocolSets[this.#siteProtocols.get(s)]!;
-  }
-  /** Every site in the file, in file order. */
-  siteEntries(): SiteEntry[] {
-    const out: SiteEntry[] = [];
-    for (let s = 0; s < this.siteCount; s++) out.push({ name: this.siteName(s), id: this.siteId(s) });
-    return out;
-  }
-
-  /**
-   * The site a reference names, among the sites whose nodes were built: by name
-   * (case-insensitive; the stored spelling is tried first) and, when an id is given too, with
-   * that id; or by id alone. -1 when there is none.
-   */
-  findSite(ref: { readonly name?: string; readonly id?: number | null }): SiteNo {
-    if (ref.name === undefined) {
-      if (ref.id == null) return -1;
-      if (!this.#byId) {
-        this.#byId = new Map();
-        for (let s = 0; s < this.siteCount; s++) {
-          const id = this.siteId(s);
-          if (id !== null && this.siteNode(s) >= 0 && !this.#byId.has(id)) this.#byId.set(id, s);
-        }
-      }
-      return this.#byId.get(ref.id) ?? -1;
-    }
-    // Change sets name sites as stored: the stored spelling finds them without an upper-cased copy of every name.
-    if (!this.#byExactName) {
-      this.#byExactName = new Map();
-      for (let s = 0; s < this.siteCount; s++) if (this.siteNode(s) >= 0 && !this.#byExactName.has(this.siteName(s))) this.#byExactName.set(this.siteName(s), s);
-    }
-    const exact = this.#byExactName.get(ref.name);
-    if (exact !== undefined && (ref.id == null || this.siteId(exact) === ref.id)) return exact;
-    if (!this.#byName) {
-      this.#byName = new Map();
-      for (let s = 0; s < this.siteCount; s++) {
-        if (this.siteNode(s) < 0) continue;
-        const key = this.siteName(s).toUpperCase();
-        const list = this.#byName.get(key);
-        if (list) list.push(s);
-        else this.#byName.set(key, [s]);
-      }
-    }
-    const found = this.#byName.get(ref.name.toUpperCase());
-    if (!found) return -1;
-    for (const s of found) if (ref.id == null || this.siteId(s) === ref.id) return s;
-    return -1;
   }
 }
 
