@@ -173,7 +173,9 @@ describe('edge backend (.NET in this process, Microsoft.Web.Administration test 
     });
 
     it('BACKEND_FAILED with the .NET type for an exception the bridge does not know', async () => {
+      // The test double does not follow <sites configSource> (NotSupportedException); the engine reads sites.config itself.
       const path = writeTemp(readFileSync(FIXTURE, 'utf8').replace('<sites>', '<sites configSource="sites.config">'));
+      writeFileSync(join(path, '..', 'sites.config'), '<sites />');
       const e = await expectError(backend(path).read({ elements: elementPaths }), 'BACKEND_FAILED');
       assert.equal(e.details.dotnetType, 'System.NotSupportedException');
       assert.match(e.message, /\(System\.NotSupportedException\)$/);
