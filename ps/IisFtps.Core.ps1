@@ -211,7 +211,9 @@ function Find-IisFtpsCertificate {
     param([Parameter(Mandatory)] [string] $Thumbprint, [string] $StoreName)
     $storeValue = $null
     if ($StoreName) { $storeValue = $StoreName }
-    return (Invoke-IisFtpsEngine -Request ([ordered]@{ op = 'findCertificate'; thumbprint = $Thumbprint; storeName = $storeValue }))
+    $dir = $null
+    if ($env:IIS_FTPS_CERT_STORE_DIR) { $dir = $env:IIS_FTPS_CERT_STORE_DIR }
+    return (Invoke-IisFtpsEngine -Request ([ordered]@{ op = 'findCertificate'; thumbprint = $Thumbprint; storeName = $storeValue; certStoreDir = $dir }))
 }
 
 # ---- JSON that is the same in every PowerShell ---------------------------------------------------

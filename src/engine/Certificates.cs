@@ -1,7 +1,8 @@
 // Looking up a certificate by thumbprint in the machine's certificate stores, as IIS's FTP service
 // finds its server certificate (serverCertHash in serverCertStoreName, LocalMachine).
 //
-// Test seam: when IIS_FTPS_CERT_STORE_DIR names a folder, it stands in for the machine's stores:
+// Test seam: when IIS_FTPS_CERT_STORE_DIR names a folder (the backends send it with each request as
+// certStoreDir, since .NET reads the environment once, when it starts), it stands in for the machine's stores:
 // each subfolder is a store (its name compared case-insensitively, e.g. `My`, `WebHosting`),
 // and every .cer, .crt, .der, .pfx or .p12 file in it is a certificate of that store (a .pfx
 // without a password, so it has its private key). LocalMachine\My does not exist on Linux .NET,
@@ -28,11 +29,11 @@ namespace IisFtps.Engine
         /// LocalMachine\My, then LocalMachine\WebHosting: { thumbprint, store, subject, notBefore,
         /// notAfter, hasPrivateKey, enhancedKeyUsages }, or null when it is in none of them.
         /// </summary>
-        public static JsonObject Find(string thumbprint, string storeName)
+        public static JsonObject Find(string thumbprint, string storeName, string storeDir)
         {
             string wanted = Normalize(thumbprint);
             string[] stores = string.IsNullOrEmpty(storeName) ? DefaultStores : new string[] { storeName };
-            string seam = Environment.GetEnvironmentVariable(StoreDirVariable);
+            string seam = storeDir ?? Environment.GetEnvironmentVariable(StoreDirVariable);
             foreach (string store in stores)
             {
                 JsonObject found = string.IsNullOrEmpty(seam) ? FromMachine(store, wanted) : FromFolder(seam, store, wanted);

@@ -10,7 +10,7 @@
 //
 // One request in, one answer out, both JSON text (see src/backends/backend.ts for the shapes):
 //   request  { op: "read" | "commit" | "findCertificate" | "ping", configPath, mwaPath,
-//              query | changeSet | thumbprint, storeName }
+//              query | changeSet | thumbprint, storeName, certStoreDir }
 //   answer   { ok: true, pid, result } or { ok: false, pid, error: { code, message, dotnetType, site?, line?, column? } }
 // Nothing from a request ever becomes source code.
 //
@@ -77,7 +77,7 @@ namespace IisFtps.Engine
                 case "ping":
                     return Ping();
                 case "findCertificate":
-                    return Certificates.Find(Fields.Str(request, "thumbprint"), Fields.Str(request, "storeName"));
+                    return Certificates.Find(Fields.Str(request, "thumbprint"), Fields.Str(request, "storeName"), Fields.Str(request, "certStoreDir"));
                 case "read":
                     return Sites.Read(Administration.ServerManagerType(Fields.Str(request, "mwaPath")), Fields.Obj(request, "query"), configPath);
                 case "commit":

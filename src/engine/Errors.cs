@@ -5,13 +5,16 @@
 // ServerManager's messages are localised: on a French or German Windows the words differ, the
 // types and HResults do not. What ServerManager throws (as observed on IIS 10 and listed in
 // test/doubles/mwa/README.md):
-//   - a commit over a file that changed on disk since it was loaded: System.IO.FileLoadException,
-//     "Filename: \\?\C:\...\applicationHost.config" CRLF "Error: Cannot commit configuration
-//     changes because the file has changed on disk";
+//   - a commit over a file that changed on disk since it was loaded: System.IO.FileLoadException
+//     (HRESULT 0x800703EE, ERROR_FILE_INVALID), "Filename: \\?\C:\...\applicationHost.config"
+//     CRLF "Error: Cannot commit configuration changes because the file has changed on disk";
 //   - a file another process holds open: HRESULT 0x80070020 (ERROR_SHARING_VIOLATION), or
-//     0x80070021 (ERROR_LOCK_VIOLATION);
-//   - a malformed file: System.Runtime.InteropServices.COMException, HRESULT 0x8007000D
-//     (ERROR_INVALID_DATA), "Configuration file is not well-formed XML", with a line number.
+//     0x80070021 (ERROR_LOCK_VIOLATION), as a FileLoadException or an IOException;
+//   - a malformed file, or one the schema refuses: System.Runtime.InteropServices.COMException,
+//     HRESULT 0x8007000D (ERROR_INVALID_DATA), "Configuration file is not well-formed XML" or
+//     "Unrecognized element 'ftpServer'" (no FTP schema), with a line number;
+//   - without the FTP schema, GetChildElement("ftpServer"): COMException 0x80070585
+//     (ERROR_INVALID_INDEX); Sites.cs turns that into FTP_NOT_INSTALLED.
 
 namespace IisFtps.Engine
 {
@@ -83,17 +86,20 @@ namespace IisFtps.Engine
             EngineException coded = e as EngineException;
             if (coded != null) return coded;
             string where = string.IsNullOrEmpty(file) ? "The configuration" : file;
-            if (e is FileLoadException)
-            {
-                return new EngineException("CONFLICT", where + " changed on disk after it was read, so ServerManager refused to commit; nothing was written. Read it again and repeat the change. (" + OneLine(e.Message) + ")", e);
-            }
+            // A sharing violation comes as a FileLoadException too (Marshal.GetExceptionForHR), so the HResult goes first.
             if (IsSharingViolation(e))
             {
                 return new EngineException("CONFLICT", where + " is in use by another process (a sharing violation); nothing was written. Try again in a moment (the CLI's --retry does). (" + OneLine(e.Message) + ")", e);
             }
+            if (e is FileLoadException)
+            {
+                return new EngineException("CONFLICT", where + " changed on disk after it was read, so ServerManager refused to commit; nothing was written. Read it again and repeat the change. (" + OneLine(e.Message) + ")", e);
+            }
             if (e is COMException && e.HResult == InvalidData)
             {
-                return new EngineException("XML_MALFORMED", where + " is not well-formed XML, ServerManager says: " + OneLine(e.Message), e);
+                // The engine has read the file as well-formed XML before ServerManager opens it, so
+                // this is ServerManager refusing what the file holds (its schema), with the line.
+                return new EngineException("XML_MALFORMED", where + " is refused by ServerManager as invalid configuration: " + OneLine(e.Message), e);
             }
             XmlException xml = e as XmlException;
             if (xml != null)

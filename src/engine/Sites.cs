@@ -76,7 +76,7 @@ namespace IisFtps.Engine
             }
             catch (Exception e)
             {
-                throw Errors.Map(e, file.Path);
+                throw Errors.Map(WithoutFtp(e), file.Path);
             }
         }
 
@@ -94,10 +94,11 @@ namespace IisFtps.Engine
             try
             {
                 string version;
+                file.Load(null); // the engine's own read first: a malformed file or a DTD is refused with its position
                 using (IDisposable sm = Administration.Open(serverManager, configPath))
                 {
                     object section = Administration.SitesSection(sm);
-                    version = file.Load(null).Version;
+                    version = file.Version();
                     if (version != expected) throw new EngineException("CONFLICT", file.Path + " changed on disk after it was read; nothing was written. Read it again and repeat the change.");
                     if (changes.Count == 0)
                     {
@@ -132,8 +133,32 @@ namespace IisFtps.Engine
             }
             catch (Exception e)
             {
-                throw Errors.Map(e, file.Path);
+                throw Errors.Map(WithoutFtp(e), file.Path);
             }
+        }
+
+        /// <summary>
+        /// FTP_NOT_INSTALLED for ServerManager refusing a well-formed file because the machine has no
+        /// FTP schema (an &lt;ftpServer&gt; element it does not know): on Windows when IIS's schema
+        /// folder has no FTP_schema.xml, elsewhere (the test double) when the refusal names ftpServer.
+        /// Any other exception is returned as it is.
+        /// </summary>
+        private static Exception WithoutFtp(Exception error)
+        {
+            Exception e = Errors.Innermost(error);
+            if (!(e is System.Runtime.InteropServices.COMException) || e.HResult != Errors.InvalidData) return error;
+            string windir = Environment.GetEnvironmentVariable("windir");
+            bool missing;
+            if (!string.IsNullOrEmpty(windir))
+            {
+                string schema = System.IO.Path.Combine(System.IO.Path.Combine(System.IO.Path.Combine(System.IO.Path.Combine(windir, "System32"), "inetsrv"), "config"), "schema");
+                missing = System.IO.Directory.Exists(schema) && !System.IO.File.Exists(System.IO.Path.Combine(schema, "FTP_schema.xml"));
+            }
+            else
+            {
+                missing = e.Message.IndexOf("'ftpServer'", StringComparison.Ordinal) >= 0;
+            }
+            return missing ? new EngineException("FTP_NOT_INSTALLED", FtpNotInstalled + " (" + Errors.OneLine(e.Message) + ")", e) : error;
         }
 
         // ---- sites and elements ---------------------------------------------------------------------

@@ -34,9 +34,7 @@ const iso = (date: string) => new Date(date).toISOString().replace(/\.\d{3}Z$/, 
 function make(dir: string, name: string, subject: string, eku: string | null): { pem: string; key: string; info: MadeCertificate } {
   const key = join(dir, `${name}.key`);
   const pem = join(dir, `${name}.pem`);
-  const ext = join(dir, `${name}.ext`);
-  writeFileSync(ext, ['basicConstraints=CA:FALSE', ...(eku ? [`extendedKeyUsage=${eku}`] : [])].join('\n') + '\n');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', pem, '-days', '30', '-subj', subject, '-extensions', 'v3', '-config', '/dev/null', '-addext', 'basicConstraints=CA:FALSE', ...(eku ? ['-addext', `extendedKeyUsage=${eku}`] : [])], {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', pem, '-days', '30', '-subj', subject, '-config', '/dev/null', '-addext', 'basicConstraints=CA:FALSE', ...(eku ? ['-addext', `extendedKeyUsage=${eku}`] : [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, OPENSSL_CONF: '/dev/null' },
   });
@@ -44,7 +42,8 @@ function make(dir: string, name: string, subject: string, eku: string | null): {
   return {
     pem,
     key,
-    info: { thumbprint: x.fingerprint.replace(/:/g, '').toUpperCase(), subject: x.subject, notBefore: iso(x.validFrom), notAfter: iso(x.validTo) },
+    // The subject as Windows (and .NET's X509Certificate2.Subject) writes it: last RDN first, ", " between.
+    info: { thumbprint: x.fingerprint.replace(/:/g, '').toUpperCase(), subject: x.subject.split('\n').reverse().join(', '), notBefore: iso(x.validFrom), notAfter: iso(x.validTo) },
   };
 }
 

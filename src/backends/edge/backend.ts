@@ -51,7 +51,7 @@ export class EdgeBackend implements Backend {
    * machine's stores with a folder (a test seam, see docs/backend-edge.md).
    */
   async findCertificate(thumbprint: string, storeName?: string): Promise<CertificateInfo | null> {
-    return (await this.call('findCertificate', { thumbprint, storeName: storeName ?? null })) as CertificateInfo | null;
+    return (await this.call('findCertificate', { thumbprint, storeName: storeName ?? null, certStoreDir: process.env['IIS_FTPS_CERT_STORE_DIR'] || null })) as CertificateInfo | null;
   }
 
   /** Asks the engine which .NET runs it (compiling it first if this is the first call). */

@@ -75,7 +75,7 @@ export class PowerShellBackend implements Backend {
    * machine's stores with a folder (a test seam, see docs/backend-powershell.md).
    */
   async findCertificate(thumbprint: string, storeName?: string): Promise<CertificateInfo | null> {
-    return (await this.call('findCertificate', { thumbprint, storeName: storeName ?? null })) as CertificateInfo | null;
+    return (await this.call('findCertificate', { thumbprint, storeName: storeName ?? null, certStoreDir: process.env['IIS_FTPS_CERT_STORE_DIR'] || null })) as CertificateInfo | null;
   }
 
   /**
