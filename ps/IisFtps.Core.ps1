@@ -145,6 +145,7 @@ function Import-IisFtpsEngine {
     $dir = Get-IisFtpsEngineCacheDir
     $path = Join-Path $dir ($name + '.dll')
     $compiled = $false
+    $keepWork = $false
     if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
         # Compile into a folder of this process's own, then move the assembly into place: a
         # session that compiles at the same time never sees half a file.
@@ -159,14 +160,19 @@ function Import-IisFtpsEngine {
             try {
                 [System.IO.File]::Move($built, $path)
             } catch {
-                if (-not (Test-Path -LiteralPath $path -PathType Leaf)) { throw }
+                # Another session put it there first (use that one), or the new file cannot move
+                # (then load it where it was built; the next session compiles again).
+                if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
+                    $path = $built
+                    $keepWork = $true
+                }
             }
             $compiled = $true
         } catch {
             $inner = Get-IisFtpsInnermostException -Exception $_.Exception
             throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("The iis-ftps engine could not be compiled into {0}: {1}" -f $dir, $inner.Message) -InnerException $inner)
         } finally {
-            Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+            if (-not $keepWork) { Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue }
         }
     }
     try {
