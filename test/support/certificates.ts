@@ -47,8 +47,9 @@ function make(dir: string, name: string, subject: string, eku: string | null): {
   };
 }
 
+/** A .pfx without a password, encrypted with 3DES and a SHA-1 MAC: what Mono, the .NET Framework and .NET all read. */
 function pfx(c: { pem: string; key: string }, out: string): void {
-  execFileSync('openssl', ['pkcs12', '-export', '-in', c.pem, '-inkey', c.key, '-out', out, '-passout', 'pass:', '-keypbe', 'AES-256-CBC', '-certpbe', 'AES-256-CBC', '-macalg', 'sha256'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('openssl', ['pkcs12', '-export', '-in', c.pem, '-inkey', c.key, '-out', out, '-passout', 'pass:', '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1'], { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function cer(c: { pem: string }, out: string): void {
