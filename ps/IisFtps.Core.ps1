@@ -1,24 +1,27 @@
-# iis-ftps PowerShell core: reads and changes the FTP TLS client-certificate settings of IIS
-# (<ssl>, <sslClientCertificates>, <authentication><clientCertAuthentication>, per site and in
-# <siteDefaults>) through Microsoft.Web.Administration.ServerManager.
+# iis-ftps PowerShell core: what is PowerShell by nature on the live path. Loading the C# engine
+# (src/engine/*.cs, the one implementation that talks to Microsoft.Web.Administration.ServerManager),
+# the request loop the Node backend (src/backends/powershell) drives, errors as PowerShell
+# exceptions, and JSON that is the same in every PowerShell. The PowerShell module uses the same
+# functions for its live path.
 #
 # Dot-source this file to get the functions; it runs nothing by itself. Works in Windows
-# PowerShell 5.1 and PowerShell 7. The Node backend (src/backends/powershell) and the PowerShell
-# module call the same functions.
+# PowerShell 5.1 and PowerShell 7.
 #
-# Data model (the backend contract, src/backends/backend.ts):
-#   read   : query  { elements: [{ element, path[] }], sites?: [{ name } | { id }], allSites? }
-#            result { version, siteDefaults: { element: { attribute: raw } }, sites: [{ name, id, protocols, elements }] }
-#   commit : change set { version, changes: [{ level, site: { name, id } | null, element, path[], attribute, type, value, number? }] }
-#            result { written, version }
-# Raw values are what ServerManager returns: numbers (enums, flags, ids), booleans, strings and
-# TimeSpans (as { Ticks } in JSON). Only attributes set at a level are returned.
+# The engine is compiled with Add-Type once per engine version, edition and .NET major version,
+# into a per-user cache (IIS_FTPS_ENGINE_CACHE, else %LOCALAPPDATA%\iis-ftps\engine on Windows,
+# else $XDG_CACHE_HOME/iis-ftps/engine or ~/.cache/iis-ftps/engine), named by the SHA-256 of its
+# source, so a new PowerShell session loads the compiled assembly instead of compiling again.
+#
+# Requests and answers are JSON (shapes in src/backends/backend.ts and src/engine/Engine.cs):
+#   read   : { op: 'read', configPath, mwaPath, query }         -> RawSnapshot
+#   commit : { op: 'commit', configPath, mwaPath, changeSet }   -> { written, version }
+#   findCertificate : { op: 'findCertificate', thumbprint, storeName } -> CertificateInfo or null
 # Errors are exceptions carrying an iis-ftps error code in Exception.Data['IisFtpsCode'];
 # Get-IisFtpsErrorInfo turns any error into { code, message, dotnetType }.
 
 Set-StrictMode -Version Latest
 
-$script:IisFtpsMwaStrongName = 'Microsoft.Web.Administration, Version=7.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35'
+$script:IisFtpsEngineDir = Join-Path (Join-Path (Split-Path -Parent $PSScriptRoot) 'src') 'engine'
 
 # ---- errors ---------------------------------------------------------------------------------
 
@@ -28,7 +31,8 @@ function New-IisFtpsException {
         [Parameter(Mandatory)] [string] $Code,
         [Parameter(Mandatory)] [string] $Message,
         [System.Exception] $InnerException,
-        [string] $Site
+        [string] $Site,
+        [string] $DotnetType
     )
     if ($InnerException) {
         $ex = New-Object System.InvalidOperationException -ArgumentList $Message, $InnerException
@@ -37,6 +41,7 @@ function New-IisFtpsException {
     }
     $ex.Data['IisFtpsCode'] = $Code
     if ($PSBoundParameters.ContainsKey('Site')) { $ex.Data['IisFtpsSite'] = $Site }
+    if ($DotnetType) { $ex.Data['IisFtpsDotnetType'] = $DotnetType }
     return $ex
 }
 
@@ -59,8 +64,8 @@ function Get-IisFtpsInnermostException {
 function Get-IisFtpsErrorInfo {
     <#
     Turns an error (ErrorRecord or exception) into { code, message, dotnetType }: the iis-ftps code
-    it carries, or CONFLICT for ServerManager's "changed on disk" refusal, or BACKEND_FAILED.
-    dotnetType names the .NET exception behind it.
+    it carries (the engine maps .NET exceptions to codes), or BACKEND_FAILED. dotnetType names the
+    .NET exception behind it.
     #>
     param([Parameter(Mandatory)] $ErrorObject)
     $ex = $ErrorObject
@@ -73,102 +78,10 @@ function Get-IisFtpsErrorInfo {
     if ($ex.Data.Contains('IisFtpsCode')) {
         $info.code = [string]$ex.Data['IisFtpsCode']
         if ($ex.Data.Contains('IisFtpsSite')) { $info.site = [string]$ex.Data['IisFtpsSite'] }
-    } elseif ($ex.Message -match 'changed on disk') {
-        $info.code = 'CONFLICT'
-    } elseif ($ex -is [System.Xml.XmlException]) {
-        if ($ex.Message -match 'DTD|DOCTYPE') { $info.code = 'XML_DTD' } else { $info.code = 'XML_MALFORMED' }
+        if ($ex.Data.Contains('IisFtpsDotnetType')) { $info.dotnetType = [string]$ex.Data['IisFtpsDotnetType'] }
     }
     return $info
 }
-
-# ---- loading the assembly and opening the configuration --------------------------------------
-
-function Import-IisFtpsAdministration {
-    <#
-    Loads Microsoft.Web.Administration: from -Path (default: $env:IIS_FTPS_MWA_PATH) when given,
-    else from %windir%\System32\inetsrv, else from the GAC. Throws BACKEND_UNAVAILABLE when none
-    can be loaded. Does nothing when the assembly is loaded already.
-    #>
-    param([string] $Path = $env:IIS_FTPS_MWA_PATH)
-    if ($null -ne ('Microsoft.Web.Administration.ServerManager' -as [type])) { return }
-    if ($Path) {
-        if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) {
-            throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("IIS_FTPS_MWA_PATH names '{0}', which is not a file. Point it at Microsoft.Web.Administration.dll, or unset it to use IIS's own copy." -f $Path))
-        }
-        try {
-            Add-Type -LiteralPath $Path
-        } catch {
-            throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("Microsoft.Web.Administration could not be loaded from '{0}': {1}" -f $Path, $_.Exception.Message) -InnerException $_.Exception)
-        }
-        return
-    }
-    $tried = @()
-    if ($env:windir) {
-        $inetsrv = Join-Path $env:windir 'System32\inetsrv\Microsoft.Web.Administration.dll'
-        $tried += $inetsrv
-        if (Test-Path -LiteralPath $inetsrv -PathType Leaf) {
-            try {
-                Add-Type -LiteralPath $inetsrv
-                return
-            } catch {
-                throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("Microsoft.Web.Administration could not be loaded from '{0}': {1}" -f $inetsrv, $_.Exception.Message) -InnerException $_.Exception)
-            }
-        }
-    }
-    $tried += 'the GAC (' + $script:IisFtpsMwaStrongName + ')'
-    try {
-        [void][System.Reflection.Assembly]::Load($script:IisFtpsMwaStrongName)
-        if ($null -ne ('Microsoft.Web.Administration.ServerManager' -as [type])) { return }
-    } catch {
-        Write-Verbose ("GAC load failed: {0}" -f $_.Exception.Message)
-    }
-    throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("IIS's Microsoft.Web.Administration.dll is not on this machine (looked in {0}). Install IIS with the FTP Server role service and its management tools (Install-WindowsFeature Web-Server, Web-Ftp-Server, Web-Mgmt-Tools), or set IIS_FTPS_MWA_PATH to the path of Microsoft.Web.Administration.dll; to edit a copy of applicationHost.config without IIS, use the offline backend (--backend xml --config FILE)." -f ($tried -join ', ')))
-}
-
-function Get-IisFtpsConfigPath {
-    <# The applicationHost.config a ServerManager works on: -ConfigPath in full, else the live one. #>
-    param([string] $ConfigPath)
-    if ($ConfigPath) { return [System.IO.Path]::GetFullPath($ConfigPath) }
-    if (-not $env:windir) {
-        throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message 'There is no live IIS configuration here (not Windows). Pass a configuration file path.')
-    }
-    return (Join-Path $env:windir 'System32\inetsrv\config\applicationHost.config')
-}
-
-function Get-IisFtpsFileVersion {
-    <# The version token of a configuration file: the SHA-256 of its bytes, lower-case hex (as the offline backend). #>
-    param([Parameter(Mandatory)] [string] $Path)
-    try {
-        $bytes = [System.IO.File]::ReadAllBytes($Path)
-    } catch {
-        $inner = Get-IisFtpsInnermostException -Exception $_.Exception
-        throw (New-IisFtpsException -Code FILE_READ -Message ("{0} cannot be read: {1}" -f $Path, $inner.Message) -InnerException $inner)
-    }
-    $sha = [System.Security.Cryptography.SHA256]::Create()
-    try {
-        $hash = $sha.ComputeHash($bytes)
-    } finally {
-        $sha.Dispose()
-    }
-    return (($hash | ForEach-Object { $_.ToString('x2') }) -join '')
-}
-
-function Open-IisFtpsServerManager {
-    <# A ServerManager on -ConfigPath, or on the live IIS configuration when none is given. #>
-    param([string] $ConfigPath)
-    if ($ConfigPath) {
-        return (New-Object Microsoft.Web.Administration.ServerManager -ArgumentList $ConfigPath)
-    }
-    return (New-Object Microsoft.Web.Administration.ServerManager)
-}
-
-function Get-IisFtpsSitesSection {
-    <# The system.applicationHost/sites section of a ServerManager's applicationHost configuration. #>
-    param([Parameter(Mandatory)] $ServerManager)
-    return $ServerManager.GetApplicationHostConfiguration().GetSection('system.applicationHost/sites')
-}
-
-# ---- sites and elements ------------------------------------------------------------------------
 
 function Get-IisFtpsProperty {
     <# A property of an object from ConvertFrom-Json, or $Default when it is absent (safe under strict mode). #>
@@ -183,236 +96,130 @@ function Get-IisFtpsProperty {
     return $p.Value
 }
 
-function Get-IisFtpsSiteList {
-    <# Every <site> element of the sites section, in file order (as an array, never unrolled to one). #>
-    param([Parameter(Mandatory)] $Section)
-    $list = New-Object System.Collections.ArrayList
-    foreach ($site in $Section.GetCollection()) { [void]$list.Add($site) }
-    return , $list.ToArray()
+# ---- the engine: compiled once, cached per user -------------------------------------------------
+
+function Get-IisFtpsEngineSource {
+    <# The engine's source as one text (its .cs files sorted by name, ordinal, each followed by a line feed) and its SHA-256. #>
+    param([string] $Directory = $script:IisFtpsEngineDir)
+    if (-not (Test-Path -LiteralPath $Directory -PathType Container)) {
+        throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("The iis-ftps engine's source is missing ({0}); reinstall iis-ftps." -f $Directory))
+    }
+    $names = @(Get-ChildItem -LiteralPath $Directory -Filter '*.cs' -File | ForEach-Object { $_.Name })
+    [Array]::Sort($names, [System.StringComparer]::Ordinal)
+    $sb = New-Object System.Text.StringBuilder
+    foreach ($name in $names) {
+        [void]$sb.Append([System.IO.File]::ReadAllText((Join-Path $Directory $name), [System.Text.Encoding]::UTF8).TrimStart([char]0xFEFF))
+        [void]$sb.Append("`n")
+    }
+    $text = $sb.ToString()
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try { $hash = $sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($text)) } finally { $sha.Dispose() }
+    return @{ text = $text; hash = (($hash | ForEach-Object { $_.ToString('x2') }) -join '') }
 }
 
-function Get-IisFtpsSiteId {
-    <# A site's id as a number, or $null when the site has none. #>
-    param([Parameter(Mandatory)] $Site)
-    $attr = $Site.GetAttribute('id')
-    if ($attr.IsInheritedFromDefaultValue) { return $null }
-    return [long]$attr.Value
+function Get-IisFtpsEngineCacheDir {
+    <# The per-user folder of compiled engines: IIS_FTPS_ENGINE_CACHE, else LOCALAPPDATA (Windows), XDG_CACHE_HOME or ~/.cache. #>
+    if ($env:IIS_FTPS_ENGINE_CACHE) { return $env:IIS_FTPS_ENGINE_CACHE }
+    if ($env:LOCALAPPDATA) { return (Join-Path (Join-Path $env:LOCALAPPDATA 'iis-ftps') 'engine') }
+    $base = $env:XDG_CACHE_HOME
+    if (-not $base) { $base = Join-Path ([System.Environment]::GetFolderPath('UserProfile')) '.cache' }
+    return (Join-Path (Join-Path $base 'iis-ftps') 'engine')
 }
 
-function Find-IisFtpsSite {
+function Import-IisFtpsEngine {
     <#
-    The site a reference names: { name } compared case-insensitively (ordinal), with { id } also
-    checked when given; or { id } alone. Throws SITE_NOT_FOUND listing the sites that exist.
+    Loads the C# engine into this session: from the per-user cache when this version of it was
+    compiled before for this edition of PowerShell and major version of .NET, else compiles it with
+    Add-Type into the cache first. Does nothing when it is loaded already. -PassThru returns
+    @{ path; compiled } (compiled: whether this call compiled it). Throws BACKEND_UNAVAILABLE when
+    it cannot be compiled or loaded.
     #>
-    param([Parameter(Mandatory)] [AllowEmptyCollection()] [object[]] $Sites, [Parameter(Mandatory)] $Ref)
-    $name = Get-IisFtpsProperty $Ref 'name'
-    $id = Get-IisFtpsProperty $Ref 'id'
-    if ($null -ne $name -and -not ($name -is [string])) {
-        throw (New-IisFtpsException -Code USAGE -Message 'A site name must be a string.')
+    param([switch] $PassThru)
+    if ($null -ne ('IisFtps.Engine.Engine' -as [type])) {
+        if ($PassThru) { return @{ path = ('IisFtps.Engine.Engine' -as [type]).Assembly.Location; compiled = $false } }
+        return
     }
-    foreach ($site in $Sites) {
-        if ($null -ne $name) {
-            if (-not [string]::Equals([string]$site.GetAttributeValue('name'), $name, [System.StringComparison]::OrdinalIgnoreCase)) { continue }
-            if ($null -ne $id -and (Get-IisFtpsSiteId $site) -ne [long]$id) { continue }
-            return $site
-        }
-        if ($null -ne $id -and (Get-IisFtpsSiteId $site) -eq [long]$id) { return $site }
-    }
-    $shown = @()
-    foreach ($site in $Sites) {
-        $siteId = Get-IisFtpsSiteId $site
-        if ($null -eq $siteId) { $siteId = '?' }
-        $shown += ('"{0}" (id {1})' -f $site.GetAttributeValue('name'), $siteId)
-    }
-    if ($shown.Count -gt 12) { $shown = $shown[0..11] + ('and {0} more' -f ($shown.Count - 12)) }
-    if ($null -ne $name) { $what = 'named "{0}"' -f $name; $siteText = [string]$name } else { $what = 'with id {0}' -f $id; $siteText = [string]$id }
-    if ($shown.Count -gt 0) { $list = 'Sites in the configuration: ' + ($shown -join ', ') } else { $list = 'The configuration has no sites' }
-    throw (New-IisFtpsException -Code SITE_NOT_FOUND -Message ('No site {0}. {1}' -f $what, $list) -Site $siteText)
-}
-
-function Get-IisFtpsElement {
-    <# The element at -Path below -Owner (a site or siteDefaults), walked with GetChildElement. #>
-    param([Parameter(Mandatory)] $Owner, [Parameter(Mandatory)] [AllowEmptyCollection()] [string[]] $Path)
-    $el = $Owner
-    foreach ($name in $Path) { $el = $el.GetChildElement($name) }
-    return $el
-}
-
-function ConvertTo-IisFtpsRawValue {
-    <# A ServerManager value as plain data: TimeSpan -> @{ Ticks }, enums and ids -> numbers. #>
-    param($Value)
-    if ($null -eq $Value) { return $null }
-    if ($Value -is [System.TimeSpan]) { return [ordered]@{ Ticks = $Value.Ticks } }
-    if ($Value -is [bool] -or $Value -is [string]) { return $Value }
-    if ($Value -is [System.Enum]) { return [long]$Value }
-    if ($Value -is [int] -or $Value -is [long] -or $Value -is [uint32] -or $Value -is [uint64] -or $Value -is [int16] -or $Value -is [uint16] -or $Value -is [byte]) { return $Value }
-    return [string]$Value
-}
-
-function Get-IisFtpsSetAttributes {
-    <# The attributes set on an element (not inherited from the schema default), as raw values. #>
-    param([Parameter(Mandatory)] $Element)
-    $out = [ordered]@{}
-    foreach ($attr in $Element.Attributes) {
-        if ($attr.IsInheritedFromDefaultValue) { continue }
-        $out[$attr.Name] = ConvertTo-IisFtpsRawValue $attr.Value
-    }
-    return $out
-}
-
-function Get-IisFtpsRawElements {
-    <# For each element of the query, the attributes set on it below -Owner. #>
-    param([Parameter(Mandatory)] $Owner, [Parameter(Mandatory)] [AllowEmptyCollection()] [object[]] $Elements)
-    $out = [ordered]@{}
-    foreach ($e in $Elements) {
-        $path = @(Get-IisFtpsProperty $e 'path' @())
-        $out[[string](Get-IisFtpsProperty $e 'element')] = Get-IisFtpsSetAttributes (Get-IisFtpsElement -Owner $Owner -Path $path)
-    }
-    return $out
-}
-
-function Get-IisFtpsSiteProtocols {
-    <# The protocols of a site's bindings, lower-case, in file order. #>
-    param([Parameter(Mandatory)] $Site)
-    $list = New-Object System.Collections.ArrayList
-    foreach ($binding in $Site.GetCollection('bindings')) {
-        $p = $binding.GetAttribute('protocol')
-        if (-not $p.IsInheritedFromDefaultValue) { [void]$list.Add(([string]$p.Value).ToLowerInvariant()) }
-    }
-    return , $list.ToArray()
-}
-
-# ---- read ----------------------------------------------------------------------------------------
-
-function Read-IisFtpsSnapshot {
-    <#
-    Reads the query's elements of siteDefaults and of the asked sites (or all sites) through a
-    ServerManager. Returns the RawSnapshot as an ordered dictionary. The version is the hash of
-    the file as it was when read (taken before and after loading; retried if it changed between).
-    #>
-    param([Parameter(Mandatory)] $Query, [string] $ConfigPath)
-    $file = Get-IisFtpsConfigPath -ConfigPath $ConfigPath
-    $elements = @(Get-IisFtpsProperty $Query 'elements' @())
-    for ($attempt = 1; ; $attempt++) {
-        $before = Get-IisFtpsFileVersion -Path $file
-        $sm = Open-IisFtpsServerManager -ConfigPath $ConfigPath
+    $source = Get-IisFtpsEngineSource
+    $edition = [string](Get-IisFtpsProperty $PSVersionTable 'PSEdition' 'Desktop')
+    $name = 'IisFtps.Engine.{0}.net{1}.{2}' -f $edition, [System.Environment]::Version.Major, $source.hash.Substring(0, 16)
+    $dir = Get-IisFtpsEngineCacheDir
+    $path = Join-Path $dir ($name + '.dll')
+    $compiled = $false
+    $keepWork = $false
+    if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
+        # Compile into a folder of this process's own, then move the assembly into place: a
+        # session that compiles at the same time never sees half a file.
+        $work = Join-Path $dir ('.build-{0}-{1}' -f $PID, [guid]::NewGuid().ToString('n'))
         try {
-            $section = Get-IisFtpsSitesSection -ServerManager $sm
-            $all = Get-IisFtpsSiteList -Section $section
-            if (Get-IisFtpsProperty $Query 'allSites' $false) {
-                $picked = $all
-            } else {
-                $picked = @()
-                foreach ($ref in @(Get-IisFtpsProperty $Query 'sites' @())) { $picked += , (Find-IisFtpsSite -Sites $all -Ref $ref) }
+            [void](New-Item -ItemType Directory -Force -Path $work)
+            $built = Join-Path $work ($name + '.dll')
+            $params = @{ TypeDefinition = $source.text; OutputAssembly = $built; OutputType = 'Library'; IgnoreWarnings = $true; Language = 'CSharp' }
+            # Windows PowerShell 5.1 references only System and System.Management.Automation by default.
+            if ($edition -eq 'Desktop') { $params.ReferencedAssemblies = @('System.Core', 'System.Xml') }
+            Add-Type @params
+            try {
+                [System.IO.File]::Move($built, $path)
+            } catch {
+                # Another session put it there first (use that one), or the new file cannot move
+                # (then load it where it was built; the next session compiles again).
+                if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
+                    $path = $built
+                    $keepWork = $true
+                }
             }
-            $sites = New-Object System.Collections.ArrayList
-            foreach ($site in $picked) {
-                [void]$sites.Add([ordered]@{
-                        name      = [string]$site.GetAttributeValue('name')
-                        id        = Get-IisFtpsSiteId $site
-                        protocols = Get-IisFtpsSiteProtocols $site
-                        elements  = Get-IisFtpsRawElements -Owner $site -Elements $elements
-                    })
-            }
-            $snapshot = [ordered]@{
-                version      = $null
-                siteDefaults = Get-IisFtpsRawElements -Owner $section.GetChildElement('siteDefaults') -Elements $elements
-                sites        = $sites.ToArray()
-            }
+            $compiled = $true
+        } catch {
+            $inner = Get-IisFtpsInnermostException -Exception $_.Exception
+            throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("The iis-ftps engine could not be compiled into {0}: {1}" -f $dir, $inner.Message) -InnerException $inner)
         } finally {
-            $sm.Dispose()
-        }
-        $after = Get-IisFtpsFileVersion -Path $file
-        if ($before -eq $after) {
-            $snapshot.version = $after
-            return $snapshot
-        }
-        if ($attempt -ge 3) {
-            throw (New-IisFtpsException -Code CONFLICT -Message ('{0} kept changing while it was read; try again.' -f $file))
+            if (-not $keepWork) { Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue }
         }
     }
-}
-
-# ---- commit --------------------------------------------------------------------------------------
-
-function ConvertTo-IisFtpsTypedValue {
-    <# A change's value as the .NET type ServerManager takes: Int32 for enum and flags, TimeSpan, Boolean, String. #>
-    param([Parameter(Mandatory)] $Change)
-    $type = [string](Get-IisFtpsProperty $Change 'type')
-    $value = Get-IisFtpsProperty $Change 'value'
-    $number = Get-IisFtpsProperty $Change 'number'
-    if (-not ($value -is [string])) {
-        throw (New-IisFtpsException -Code INVALID_VALUE -Message ("The value for '{0}' must be text, not {1}." -f (Get-IisFtpsProperty $Change 'attribute'), $value.GetType().FullName))
-    }
-    switch ($type) {
-        { $_ -eq 'enum' -or $_ -eq 'flags' } {
-            if ($null -eq $number) { return $value }
-            return [int]$number
-        }
-        'timeSpan' { return [System.TimeSpan]::Parse($value, [System.Globalization.CultureInfo]::InvariantCulture) }
-        'bool' { return [bool]::Parse($value) }
-        'string' { return $value }
-        default { throw (New-IisFtpsException -Code INVALID_VALUE -Message ("Unknown value type '{0}'." -f $type)) }
-    }
-}
-
-function Set-IisFtpsAttribute {
-    <# Applies one change to an element: sets the typed value, or deletes the attribute for a null value. #>
-    param([Parameter(Mandatory)] $Element, [Parameter(Mandatory)] $Change)
-    $name = [string](Get-IisFtpsProperty $Change 'attribute')
-    $where = '{0}/@{1}' -f ((@(Get-IisFtpsProperty $Change 'path' @()) -join '/')), $name
     try {
-        if ($null -eq (Get-IisFtpsProperty $Change 'value')) {
-            $Element.GetAttribute($name).Delete()
-        } else {
-            $Element.SetAttributeValue($name, (ConvertTo-IisFtpsTypedValue -Change $Change))
-        }
+        Add-Type -LiteralPath $path
     } catch {
         $inner = Get-IisFtpsInnermostException -Exception $_.Exception
-        if ($inner.Data.Contains('IisFtpsCode')) { throw $inner }
-        if ($inner -is [System.FormatException] -or $inner -is [System.ArgumentException] -or $inner -is [System.OverflowException] -or $inner -is [System.InvalidCastException]) {
-            throw (New-IisFtpsException -Code INVALID_VALUE -Message ("{0} cannot be set to '{1}': {2}" -f $where, (Get-IisFtpsProperty $Change 'value'), $inner.Message) -InnerException $inner)
-        }
-        throw
+        throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("The compiled iis-ftps engine {0} could not be loaded: {1}. Delete it to compile it again." -f $path, $inner.Message) -InnerException $inner)
     }
+    if ($PassThru) { return @{ path = $path; compiled = $compiled } }
+}
+
+function Invoke-IisFtpsEngine {
+    <#
+    Runs one engine request (a dictionary, sent as JSON: no value ever becomes code) and returns
+    its result as parsed JSON, or throws its error as an iis-ftps exception.
+    #>
+    param([Parameter(Mandatory)] $Request)
+    Import-IisFtpsEngine
+    $answer = ConvertFrom-IisFtpsJson -Json ([IisFtps.Engine.Engine]::Handle((ConvertTo-IisFtpsJson $Request)))
+    if ($answer.ok) { return $answer.result }
+    $err = $answer.error
+    $site = Get-IisFtpsProperty $err 'site'
+    $params = @{ Code = [string]$err.code; Message = [string]$err.message; DotnetType = [string](Get-IisFtpsProperty $err 'dotnetType' '') }
+    if ($null -ne $site) { $params.Site = [string]$site }
+    throw (New-IisFtpsException @params)
+}
+
+function Read-IisFtpsSnapshot {
+    <# Reads siteDefaults and the query's sites through the engine: the RawSnapshot (src/backends/backend.ts). #>
+    param([Parameter(Mandatory)] $Query, [string] $ConfigPath, [string] $MwaPath = $env:IIS_FTPS_MWA_PATH)
+    return (Invoke-IisFtpsEngine -Request ([ordered]@{ op = 'read'; configPath = $ConfigPath; mwaPath = $MwaPath; query = $Query }))
 }
 
 function Invoke-IisFtpsChangeSet {
-    <#
-    Applies a change set through one ServerManager and commits it once: every change reaches the
-    file, or none does. Refuses with CONFLICT when the file is no longer the version read.
-    Returns @{ written; version }.
-    #>
-    param([Parameter(Mandatory)] $ChangeSet, [string] $ConfigPath)
-    $file = Get-IisFtpsConfigPath -ConfigPath $ConfigPath
-    $changes = @(Get-IisFtpsProperty $ChangeSet 'changes' @())
-    $expected = [string](Get-IisFtpsProperty $ChangeSet 'version')
-    $sm = Open-IisFtpsServerManager -ConfigPath $ConfigPath
-    try {
-        $section = Get-IisFtpsSitesSection -ServerManager $sm
-        $version = Get-IisFtpsFileVersion -Path $file
-        if ($version -ne $expected) {
-            throw (New-IisFtpsException -Code CONFLICT -Message ('{0} changed on disk after it was read; nothing was written. Read it again and repeat the change.' -f $file))
-        }
-        if ($changes.Count -eq 0) { return [ordered]@{ written = $false; version = $version } }
-        $all = Get-IisFtpsSiteList -Section $section
-        foreach ($change in $changes) {
-            if ([string](Get-IisFtpsProperty $change 'level') -eq 'siteDefaults') {
-                $owner = $section.GetChildElement('siteDefaults')
-            } else {
-                $ref = Get-IisFtpsProperty $change 'site'
-                if ($null -eq $ref) { throw (New-IisFtpsException -Code USAGE -Message 'A site-level change names no site.') }
-                $owner = Find-IisFtpsSite -Sites $all -Ref $ref
-            }
-            $element = Get-IisFtpsElement -Owner $owner -Path @(Get-IisFtpsProperty $change 'path' @())
-            Set-IisFtpsAttribute -Element $element -Change $change
-        }
-        $sm.CommitChanges()
-    } finally {
-        $sm.Dispose()
-    }
-    $after = Get-IisFtpsFileVersion -Path $file
-    return [ordered]@{ written = ($after -ne $version); version = $after }
+    <# Commits a change set through the engine, all or nothing: @{ written; version }. CONFLICT when the file is no longer the version read. #>
+    param([Parameter(Mandatory)] $ChangeSet, [string] $ConfigPath, [string] $MwaPath = $env:IIS_FTPS_MWA_PATH)
+    return (Invoke-IisFtpsEngine -Request ([ordered]@{ op = 'commit'; configPath = $ConfigPath; mwaPath = $MwaPath; changeSet = $ChangeSet }))
+}
+
+function Find-IisFtpsCertificate {
+    <# The certificate with that thumbprint in LocalMachine\StoreName (default: My, then WebHosting), or $null. #>
+    param([Parameter(Mandatory)] [string] $Thumbprint, [string] $StoreName)
+    $storeValue = $null
+    if ($StoreName) { $storeValue = $StoreName }
+    $dir = $null
+    if ($env:IIS_FTPS_CERT_STORE_DIR) { $dir = $env:IIS_FTPS_CERT_STORE_DIR }
+    return (Invoke-IisFtpsEngine -Request ([ordered]@{ op = 'findCertificate'; thumbprint = $Thumbprint; storeName = $storeValue; certStoreDir = $dir }))
 }
 
 # ---- JSON that is the same in every PowerShell ---------------------------------------------------
@@ -471,49 +278,42 @@ function ConvertFrom-IisFtpsJson {
     return (ConvertFrom-Json -InputObject $Json)
 }
 
-# ---- one request from the Node backend -------------------------------------------------------------
+# ---- the request loop of the Node backend ---------------------------------------------------------
 
-function Invoke-IisFtpsRequest {
-    <#
-    Runs one request { op: 'read' | 'commit' | 'ping', configPath, mwaPath, query | changeSet | delayMs } and
-    returns the response { ok, pid, result } or { ok: false, pid, error: { code, message, dotnetType } }.
-    Never throws.
-    #>
-    param([Parameter(Mandatory)] $Request)
-    try {
-        $op = [string](Get-IisFtpsProperty $Request 'op')
-        $configPath = [string](Get-IisFtpsProperty $Request 'configPath' '')
-        if ($op -eq 'ping') {
-            $delay = [int](Get-IisFtpsProperty $Request 'delayMs' 0)
-            if ($delay -gt 0) { Start-Sleep -Milliseconds $delay }
-            $result = [ordered]@{ psVersion = $PSVersionTable.PSVersion.ToString(); psEdition = [string](Get-IisFtpsProperty $PSVersionTable 'PSEdition' 'Desktop') }
-        } else {
-            Import-IisFtpsAdministration -Path ([string](Get-IisFtpsProperty $Request 'mwaPath' $env:IIS_FTPS_MWA_PATH))
-            switch ($op) {
-                'read' { $result = Read-IisFtpsSnapshot -Query (Get-IisFtpsProperty $Request 'query') -ConfigPath $configPath }
-                'commit' { $result = Invoke-IisFtpsChangeSet -ChangeSet (Get-IisFtpsProperty $Request 'changeSet') -ConfigPath $configPath }
-                default { throw (New-IisFtpsException -Code USAGE -Message ("Unknown request '{0}'." -f $op)) }
-            }
-        }
-        return [ordered]@{ ok = $true; pid = $PID; result = $result }
-    } catch {
-        return [ordered]@{ ok = $false; pid = $PID; error = (Get-IisFtpsErrorInfo $_) }
-    }
+function Write-IisFtpsBridgeAnswer {
+    <# Writes one answer line to stdout: the prefix and base64 of the UTF-8 JSON answer. #>
+    param([Parameter(Mandatory)] [string] $Json)
+    [Console]::Out.WriteLine('IISFTPS:' + [System.Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($Json)))
 }
 
 function Invoke-IisFtpsBridgeRequest {
     <#
-    The bridge's entry point: takes the request as base64 of UTF-8 JSON (so no request text is
-    ever PowerShell source) and writes one line to stdout: the prefix and base64 of the UTF-8
-    JSON response.
+    The backend's entry point for engine requests: takes the request as base64 of UTF-8 JSON (so no
+    request text is ever PowerShell source), hands the JSON to the engine as it is, and writes the
+    engine's answer. Never throws.
     #>
     param([Parameter(Mandatory)] [string] $RequestBase64)
     try {
         $json = [System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String($RequestBase64))
-        $response = Invoke-IisFtpsRequest -Request (ConvertFrom-IisFtpsJson -Json $json)
+        Import-IisFtpsEngine
+        $out = [IisFtps.Engine.Engine]::Handle($json)
     } catch {
-        $response = [ordered]@{ ok = $false; pid = $PID; error = (Get-IisFtpsErrorInfo $_) }
+        $out = ConvertTo-IisFtpsJson ([ordered]@{ ok = $false; pid = $PID; error = (Get-IisFtpsErrorInfo $_) })
     }
-    $out = ConvertTo-IisFtpsJson $response
-    [Console]::Out.WriteLine('IISFTPS:' + [System.Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($out)))
+    Write-IisFtpsBridgeAnswer -Json $out
+}
+
+function Invoke-IisFtpsBridgePing {
+    <# The backend's ping: which PowerShell answers, after waiting delayMs (for checking time-outs). Never throws. #>
+    param([Parameter(Mandatory)] [string] $RequestBase64)
+    try {
+        $request = ConvertFrom-IisFtpsJson -Json ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String($RequestBase64)))
+        $delay = [int](Get-IisFtpsProperty $request 'delayMs' 0)
+        if ($delay -gt 0) { Start-Sleep -Milliseconds $delay }
+        $result = [ordered]@{ psVersion = $PSVersionTable.PSVersion.ToString(); psEdition = [string](Get-IisFtpsProperty $PSVersionTable 'PSEdition' 'Desktop') }
+        $out = ConvertTo-IisFtpsJson ([ordered]@{ ok = $true; pid = $PID; result = $result })
+    } catch {
+        $out = ConvertTo-IisFtpsJson ([ordered]@{ ok = $false; pid = $PID; error = (Get-IisFtpsErrorInfo $_) })
+    }
+    Write-IisFtpsBridgeAnswer -Json $out
 }

@@ -11,7 +11,7 @@ function Get-IisFtpsErrorCategory {
         'FILE_READ' { return [System.Management.Automation.ErrorCategory]::ReadError }
         'FILE_WRITE' { return [System.Management.Automation.ErrorCategory]::WriteError }
         'LOCK_TIMEOUT' { return [System.Management.Automation.ErrorCategory]::ResourceBusy }
-        'BACKEND_UNAVAILABLE' { return [System.Management.Automation.ErrorCategory]::NotInstalled }
+        { $_ -in 'BACKEND_UNAVAILABLE', 'FTP_NOT_INSTALLED' } { return [System.Management.Automation.ErrorCategory]::NotInstalled }
         'BACKEND_TIMEOUT' { return [System.Management.Automation.ErrorCategory]::OperationTimeout }
         default { return [System.Management.Automation.ErrorCategory]::NotSpecified }
     }

@@ -1,6 +1,8 @@
 # The ServerManager path: live IIS, or -ConfigPath through ServerManager(path). Reads and commits
-# through the ps/ functions (Read-IisFtpsSnapshot, Invoke-IisFtpsChangeSet); computes effective
-# values, planned changes and doctor findings by the same rules as src/session and src/doctor.
+# through the C# engine (src/engine/, the one implementation that talks to ServerManager, loaded by
+# ps/IisFtps.Core.ps1: Read-IisFtpsSnapshot, Invoke-IisFtpsChangeSet), so values and their sources
+# (site, siteDefaults, default) are what every other live path reads; computes effective values,
+# planned changes and doctor findings by the same rules as src/session and src/doctor.
 
 function Get-IisFtpsElementQuery {
     <# The elements a read asks for, from the schema. #>
@@ -10,7 +12,6 @@ function Get-IisFtpsElementQuery {
 function Read-IisFtpsSmSnapshot {
     <# Reads siteDefaults and the named sites (or every site with -AllSites) through ServerManager. #>
     param([string[]] $SiteName = @(), [switch] $AllSites, [string] $ConfigPath)
-    Import-IisFtpsAdministration
     $query = [ordered]@{
         elements = Get-IisFtpsElementQuery
         sites    = @($SiteName | ForEach-Object { [ordered]@{ name = $_ } })
@@ -166,7 +167,6 @@ function Invoke-IisFtpsSmCommit {
         }
     }
     if ($changes.Count -eq 0) { return $false }
-    Import-IisFtpsAdministration
     $result = Invoke-IisFtpsChangeSet -ChangeSet ([ordered]@{ version = $Plan.snapshot.version; changes = $changes.ToArray() }) -ConfigPath $ConfigPath
     return [bool]$result.written
 }

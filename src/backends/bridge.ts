@@ -1,10 +1,14 @@
 /**
- * What the live backends' bridges (PowerShell, edge-js) answer, and how an answer becomes a
- * result or the contract's error. Both bridges answer one JSON object per call:
- * `{ ok: true, pid, result }` or `{ ok: false, pid, error: { code, message, dotnetType, site? } }`.
+ * What the live backends (PowerShell, edge-js) share: finding Microsoft.Web.Administration.dll
+ * (and the one message for when it is not there), running calls one at a time, and turning the
+ * engine's answers into results or the contract's errors.
+ *
+ * Both run the same C# engine (src/engine/), which answers one JSON object per call:
+ * `{ ok: true, pid, result }` or `{ ok: false, pid, error: { code, message, dotnetType, site?, line?, column? } }`.
  */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { IisFtpsError, isErrorCode } from '../errors/errors.js';
-import { findAdministrationAssembly } from './powershell/executable.js';
 
 export interface BridgeErrorInfo {
   readonly code?: string;
@@ -13,6 +17,9 @@ export interface BridgeErrorInfo {
   readonly dotnetType?: string;
   /** For SITE_NOT_FOUND: the site asked for. */
   readonly site?: string;
+  /** For XML_MALFORMED: where in the file, when the engine knows. */
+  readonly line?: number;
+  readonly column?: number;
 }
 
 export interface BridgeResponse {
@@ -45,8 +52,21 @@ export function bridgeResult(response: BridgeResponse, bridge: string): unknown 
 }
 
 /**
- * Whether Microsoft.Web.Administration.dll is where a live backend looks before the GAC:
- * `mwaPath` (default `IIS_FTPS_MWA_PATH`), else IIS's folder on Windows. Files only, nothing loaded.
+ * Where a live backend finds Microsoft.Web.Administration.dll before the GAC: `mwaPath` (default
+ * `IIS_FTPS_MWA_PATH`), else IIS's folder on Windows. Files only, nothing loaded. The engine
+ * (src/engine/Administration.cs) looks in the same places, then in the GAC where the runtime has one.
+ */
+export function findAdministrationAssembly(mwaPath: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (mwaPath) return isFile(mwaPath) ? mwaPath : undefined;
+  const windir = env['windir'] ?? env['SystemRoot'];
+  if (process.platform !== 'win32' || !windir) return undefined;
+  const inetsrv = join(windir, 'System32', 'inetsrv', 'Microsoft.Web.Administration.dll');
+  return isFile(inetsrv) ? inetsrv : undefined;
+}
+
+/**
+ * Whether Microsoft.Web.Administration.dll is where a live backend looks, for `auto` and the
+ * backends' probes: the one "not found" reason both live backends give.
  */
 export function administrationAssemblyAvailability(mwaPath: string | undefined = process.env['IIS_FTPS_MWA_PATH']): { ok: true } | { ok: false; reason: string } {
   if (findAdministrationAssembly(mwaPath)) return { ok: true };
@@ -55,5 +75,34 @@ export function administrationAssemblyAvailability(mwaPath: string | undefined =
     reason: mwaPath
       ? `IIS_FTPS_MWA_PATH names ${mwaPath}, which is not a file`
       : "IIS's Microsoft.Web.Administration.dll is not here (no IIS); set IIS_FTPS_MWA_PATH to its path if it lives elsewhere",
+  };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Runs calls one at a time, in the order they were made; a failed call does not stop the next. */
+export class CallQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(call: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(call);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** The fields every engine request carries: the configuration to open and the assembly to load. */
+export function engineRequest(op: string, options: { readonly configPath?: string; readonly mwaPath?: string }, payload: Record<string, unknown>): Record<string, unknown> {
+  return {
+    op,
+    configPath: options.configPath ?? null,
+    mwaPath: options.mwaPath ?? process.env['IIS_FTPS_MWA_PATH'] ?? null,
+    ...payload,
   };
 }

@@ -132,6 +132,26 @@ export interface Backend {
    * (ServerManager has no lock), and callers retry on CONFLICT instead.
    */
   exclusive?<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Optional, on live backends: the certificate with this thumbprint in the machine's store
+   * `storeName` (LocalMachine), or when none is named in `My`, then `WebHosting`; null when absent.
+   */
+  findCertificate?(thumbprint: string, storeName?: string): Promise<CertificateInfo | null>;
   /** Release processes and handles. Safe to call more than once. */
   close(): Promise<void>;
+}
+
+/** A certificate as a live backend finds it in the machine's certificate store. */
+export interface CertificateInfo {
+  /** 40 upper-case hex digits. */
+  readonly thumbprint: string;
+  /** The store it is in, e.g. `My` or `WebHosting`. */
+  readonly store: string;
+  readonly subject: string;
+  /** ISO 8601. */
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly hasPrivateKey: boolean;
+  /** Enhanced key usage OIDs; null when the certificate has no EKU extension (usable for any purpose). */
+  readonly enhancedKeyUsages: readonly string[] | null;
 }

@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'LOCK_TIMEOUT',
   /** The chosen backend cannot run here (no IIS, no PowerShell, edge-js not built). */
   'BACKEND_UNAVAILABLE',
+  /** IIS is there but its FTP Server role service (Web-Ftp-Server) is not: the configuration has no ftpServer schema. */
+  'FTP_NOT_INSTALLED',
   /** The live backend failed; the message carries the .NET type and message. */
   'BACKEND_FAILED',
   /** The live backend did not answer in time; its process was ended. */

@@ -66,3 +66,120 @@ export function variants(): Record<string, Buffer> {
     'single quotes': Buffer.from(singleQuoted),
   };
 }
+
+/**
+ * Steps through the API (one commit each) around what siteDefaults holds. In IIS, siteDefaults is
+ * the collection default of <sites> and ServerManager merges it into every site's element, so
+ * a live backend must tell "set on the site" from "set in siteDefaults" by the file. The fixture's
+ * siteDefaults sets revocationFreshnessTime to 01:00:00; every other site leaves it alone.
+ */
+export interface LevelStep {
+  readonly title: string;
+  readonly op: 'set' | 'reset';
+  /** A site's name, or null for siteDefaults. */
+  readonly site: string | null;
+  /** For `set`: setting -> value; for `reset`: the settings to reset (all when empty). */
+  readonly settings: Record<string, unknown> | readonly string[];
+  /** Whether the step writes the file. */
+  readonly written: boolean;
+  /** What reading afterwards must give: site (or 'siteDefaults') -> setting -> [value, source]. */
+  readonly expect: Record<string, Record<string, readonly [unknown, 'site' | 'siteDefaults' | 'default']>>;
+}
+
+export const LEVEL_STEPS: readonly LevelStep[] = [
+  {
+    title: 'a value only siteDefaults sets is read with source siteDefaults',
+    op: 'set',
+    site: 'Partner Exchange',
+    settings: { clientCertificatePolicy: 'CertAllow' },
+    written: false,
+    expect: {
+      'Public Drop': { revocationFreshnessTime: ['01:00:00', 'siteDefaults'], clientCertificatePolicy: ['CertIgnore', 'default'] },
+      'Partner Exchange': { revocationFreshnessTime: ['01:00:00', 'siteDefaults'], clientCertificatePolicy: ['CertAllow', 'site'] },
+      siteDefaults: { revocationFreshnessTime: ['01:00:00', 'siteDefaults'] },
+    },
+  },
+  {
+    title: 'a set equal to the siteDefaults value pins the site',
+    op: 'set',
+    site: 'Public Drop',
+    settings: { revocationFreshnessTime: '01:00:00' },
+    written: true,
+    expect: { 'Public Drop': { revocationFreshnessTime: ['01:00:00', 'site'] }, "O'Brien & Sons \"Archive\"": { revocationFreshnessTime: ['01:00:00', 'siteDefaults'] } },
+  },
+  {
+    title: 'the same set again is already so',
+    op: 'set',
+    site: 'Public Drop',
+    settings: { revocationFreshnessTime: '01:00:00' },
+    written: false,
+    expect: { 'Public Drop': { revocationFreshnessTime: ['01:00:00', 'site'] } },
+  },
+  {
+    title: 'a new siteDefaults value reaches the sites that do not pin it, not the pinned one',
+    op: 'set',
+    site: null,
+    settings: { revocationFreshnessTime: '02:00:00', validationFlags: ['CertNoUsageCheck'] },
+    written: true,
+    expect: {
+      'Public Drop': { revocationFreshnessTime: ['01:00:00', 'site'], validationFlags: [['CertNoUsageCheck'], 'siteDefaults'] },
+      "O'Brien & Sons \"Archive\"": { revocationFreshnessTime: ['02:00:00', 'siteDefaults'] },
+      'Partner Exchange': { validationFlags: [['CertChainCacheOnlyUrlRetrieval'], 'site'] },
+    },
+  },
+  {
+    title: 'flags equal to siteDefaults pin a site too',
+    op: 'set',
+    site: "O'Brien & Sons \"Archive\"",
+    settings: { validationFlags: ['CertNoUsageCheck'], ssl128: false },
+    written: true,
+    expect: { "O'Brien & Sons \"Archive\"": { validationFlags: [['CertNoUsageCheck'], 'site'], ssl128: [false, 'site'] } },
+  },
+  {
+    title: 'a reset removes the site attribute: the site inherits siteDefaults again',
+    op: 'reset',
+    site: 'Public Drop',
+    settings: ['revocationFreshnessTime'],
+    written: true,
+    expect: { 'Public Drop': { revocationFreshnessTime: ['02:00:00', 'siteDefaults'] } },
+  },
+  {
+    title: 'a reset of a value only siteDefaults sets changes nothing',
+    op: 'reset',
+    site: 'Public Drop',
+    settings: ['revocationFreshnessTime', 'validationFlags'],
+    written: false,
+    expect: { 'Public Drop': { revocationFreshnessTime: ['02:00:00', 'siteDefaults'], validationFlags: [['CertNoUsageCheck'], 'siteDefaults'] } },
+  },
+  {
+    title: 'a reset of every setting of a site with its own values',
+    op: 'reset',
+    site: 'Partner Exchange',
+    settings: [],
+    written: true,
+    expect: {
+      'Partner Exchange': {
+        clientCertificatePolicy: ['CertIgnore', 'default'],
+        validationFlags: [['CertNoUsageCheck'], 'siteDefaults'],
+        revocationFreshnessTime: ['02:00:00', 'siteDefaults'],
+        controlChannelPolicy: ['SslRequire', 'default'],
+        serverCertHash: [null, 'default'],
+      },
+    },
+  },
+  {
+    title: 'a reset of siteDefaults leaves the pinned site as it is',
+    op: 'reset',
+    site: null,
+    settings: ['validationFlags', 'revocationFreshnessTime'],
+    written: true,
+    expect: {
+      "O'Brien & Sons \"Archive\"": { validationFlags: [['CertNoUsageCheck'], 'site'], revocationFreshnessTime: ['00:00:00', 'default'] },
+      'Partner Exchange': { validationFlags: [[], 'default'] },
+      siteDefaults: { revocationFreshnessTime: ['00:00:00', 'default'] },
+    },
+  },
+];
+
+/** Every level of the fixture, by the name LevelStep uses. */
+export const LEVEL_NAMES = ['Default Web Site', 'Public Drop', 'Partner Exchange', "O'Brien & Sons \"Archive\"", 'siteDefaults'] as const;

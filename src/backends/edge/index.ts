@@ -6,7 +6,7 @@ import { loadBridge } from './runtime.js';
 
 export { EdgeBackend, createEdgeBackend } from './backend.js';
 export type { EdgeBackendOptions, EdgeInfo } from './backend.js';
-export { bridgeSourcePath, edgeJsDir, edgeReadiness, loadBridge } from './runtime.js';
+export { edgeJsDir, edgeReadiness, loadBridge } from './runtime.js';
 export type { EdgeRuntime } from './runtime.js';
 
 /**

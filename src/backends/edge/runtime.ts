@@ -1,21 +1,21 @@
 /**
- * Loading edge-js and compiling the C# bridge, once per process.
+ * Loading edge-js and compiling the C# engine (src/engine/), once per process.
  *
  * edge-js is an optional dependency: it is required lazily, so this package installs and runs
  * without it. Which .NET it hosts is decided by edge-js when it is first loaded and holds for the
  * life of the process: .NET Framework on Windows, Mono elsewhere, CoreCLR with EDGE_USE_CORECLR=1.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, dirname, join } from 'node:path';
 import { IisFtpsError } from '../../errors/errors.js';
+import { EDGE_TYPE_NAME, engineSource } from '../../engine/source.js';
 
 /** The runtime edge-js hosts: Mono (`edge_nativeclr` off Windows), .NET Framework (`edge_nativeclr` on Windows) or CoreCLR. */
 export type EdgeRuntime = 'mono' | 'netfx' | 'coreclr';
 
-/** The compiled bridge: one JSON request in, one JSON answer out (see bridge.cs). */
+/** The compiled engine: one JSON request in, one JSON answer out (see src/engine/Engine.cs). */
 export type BridgeFunction = (request: string, callback: (error: unknown, answer: unknown) => void) => void;
 
 interface EdgeModule {
@@ -24,13 +24,6 @@ interface EdgeModule {
 
 /** How to install what the edge backend needs, said with every "cannot run here" reason. */
 const SETUP_HINT = 'see docs/backend-edge.md';
-
-/** The C# bridge source: beside this module in src/, or in the package's src/ when running from dist/. */
-export function bridgeSourcePath(): string {
-  const here = fileURLToPath(new URL('./bridge.cs', import.meta.url));
-  if (existsSync(here)) return here;
-  return fileURLToPath(new URL('../../../src/backends/edge/bridge.cs', import.meta.url));
-}
 
 const requireHere = createRequire(import.meta.url);
 
@@ -83,6 +76,60 @@ export function edgeReadiness(env: NodeJS.ProcessEnv = process.env): Readiness {
   return { ok: true, runtime };
 }
 
+/**
+ * What the engine references beyond what edge-js gives every compilation. Mono and the .NET
+ * Framework need System.Xml named. On CoreCLR, edge-js compiles against the runtime's own
+ * assemblies, and only what is referenced is visible: SHA-256 and X.509 live in
+ * System.Security.Cryptography (from .NET 7 on), X509Certificate2Collection derives from
+ * System.Collections.NonGeneric's CollectionBase, and XmlReader lives in System.Private.Xml, which
+ * edge-js resolves only by its path in the runtime's folder (see coreclrRuntimeDir).
+ */
+function engineReferences(runtime: EdgeRuntime): string[] {
+  if (runtime !== 'coreclr') return ['System.Xml.dll'];
+  const dir = coreclrRuntimeDir();
+  const privateXml = dir ? join(dir, 'System.Private.Xml.dll') : 'System.Private.Xml.dll';
+  return ['System.Security.Cryptography.dll', 'System.Collections.NonGeneric.dll', 'System.Xml.ReaderWriter.dll', privateXml];
+}
+
+/**
+ * The folder of the .NET runtime edge-js hosts on CoreCLR: the newest
+ * `shared/Microsoft.NETCore.App/<version>` below DOTNET_ROOT, else below the `dotnet` on PATH (as
+ * edge-js itself finds it).
+ */
+export function coreclrRuntimeDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const roots: string[] = [];
+  if (env['DOTNET_ROOT']) roots.push(env['DOTNET_ROOT']);
+  for (const dir of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
+    const exe = join(dir, process.platform === 'win32' ? 'dotnet.exe' : 'dotnet');
+    if (existsSync(exe)) {
+      try {
+        roots.push(dirname(realpathSync(exe)));
+      } catch {
+        // A broken link: look further.
+      }
+    }
+  }
+  for (const root of roots) {
+    const shared = join(root, 'shared', 'Microsoft.NETCore.App');
+    let versions: string[];
+    try {
+      versions = readdirSync(shared).filter((v) => /^\d+\.\d+\.\d+$/.test(v) && existsSync(join(shared, v, 'System.Private.Xml.dll')));
+    } catch {
+      continue;
+    }
+    const newest = versions.sort((a, b) => compareVersions(b, a))[0];
+    if (newest) return join(shared, newest);
+  }
+  return undefined;
+}
+
+function compareVersions(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return 0;
+}
+
 const state: { loaded?: { runtime: EdgeRuntime; func: BridgeFunction }; failure?: string } = {};
 
 /**
@@ -112,7 +159,7 @@ function promoteMonoSymbols(): void {
 }
 
 /**
- * The compiled bridge, loading edge-js and compiling bridge.cs on first use. A failure is
+ * The compiled engine, loading edge-js and compiling src/engine/*.cs on first use. A failure is
  * remembered: edge-js cannot be loaded twice in one process.
  */
 export function loadBridge(): { runtime: EdgeRuntime; func: BridgeFunction } {
@@ -132,16 +179,15 @@ export function loadBridge(): { runtime: EdgeRuntime; func: BridgeFunction } {
   try {
     if (runtime === 'mono') promoteMonoSymbols();
     const func = edge.func({
-      source: readFileSync(bridgeSourcePath(), 'utf8'),
-      typeName: 'IisFtps.EdgeBridge.Startup',
+      source: engineSource(),
+      typeName: EDGE_TYPE_NAME,
       methodName: 'Invoke',
-      // On CoreCLR only what is referenced is visible; SHA-256 lives here from .NET 7 on.
-      references: runtime === 'coreclr' ? ['System.Security.Cryptography.dll'] : [],
+      references: engineReferences(runtime),
     });
     state.loaded = { runtime, func };
     return state.loaded;
   } catch (e) {
-    state.failure = e instanceof IisFtpsError ? e.message : `the iis-ftps C# bridge could not be compiled on ${runtime}: ${firstLine(e)}`;
+    state.failure = e instanceof IisFtpsError ? e.message : `the iis-ftps C# engine could not be compiled on ${runtime}: ${firstLine(e)}`;
     throw new IisFtpsError('BACKEND_UNAVAILABLE', state.failure, {}, { cause: e });
   }
 }

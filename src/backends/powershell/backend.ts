@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Backend, ChangeSet, CommitResult, RawSnapshot, ReadQuery } from '../../contract/index.js';
+import type { Backend, CertificateInfo, ChangeSet, CommitResult, RawSnapshot, ReadQuery } from '../../contract/index.js';
 import { IisFtpsError } from '../../errors/errors.js';
-import { type BridgeResponse, bridgeResult } from '../bridge.js';
+import { type BridgeResponse, CallQueue, bridgeResult, engineRequest } from '../bridge.js';
 import { type ResolvedPowerShell, resolvePowerShell } from './executable.js';
 import { PowerShellProcess, base64Literal, processFailure } from './session.js';
 
@@ -27,14 +27,15 @@ export interface PowerShellInfo {
   readonly pid: number;
 }
 
-/** The iis-ftps PowerShell functions, dot-sourced once per process. */
+/** The iis-ftps PowerShell functions (loading the C# engine, the request loop), dot-sourced once per process. */
 export const CORE_SCRIPT = fileURLToPath(new URL('../../../ps/IisFtps.Core.ps1', import.meta.url));
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
- * The live backend on Windows: drives Microsoft.Web.Administration.ServerManager through the
- * functions in `ps/`, in one long-lived PowerShell process per backend, started on first use.
+ * The live backend on Windows: drives Microsoft.Web.Administration.ServerManager through the C#
+ * engine (src/engine/), which `ps/` compiles with Add-Type (cached per user) and calls, in one
+ * long-lived PowerShell process per backend, started on first use.
  *
  * Requests cross as base64 of JSON and answers come back the same way: no site name, value or path
  * ever becomes PowerShell source.
@@ -45,7 +46,7 @@ export class PowerShellBackend implements Backend {
   private readonly timeoutMs: number;
   private proc: PowerShellProcess | undefined;
   private starting: Promise<PowerShellProcess> | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new CallQueue();
   private closed = false;
   private lastPid: number | undefined;
 
@@ -69,6 +70,15 @@ export class PowerShellBackend implements Backend {
   }
 
   /**
+   * The certificate with that thumbprint in LocalMachine\`storeName`, or (no store given) in
+   * `My`, then `WebHosting`; null when it is in none. IIS_FTPS_CERT_STORE_DIR replaces the
+   * machine's stores with a folder (a test seam, see docs/backend-powershell.md).
+   */
+  async findCertificate(thumbprint: string, storeName?: string): Promise<CertificateInfo | null> {
+    return (await this.call('findCertificate', { thumbprint, storeName: storeName ?? null, certStoreDir: process.env['IIS_FTPS_CERT_STORE_DIR'] || null })) as CertificateInfo | null;
+  }
+
+  /**
    * Asks PowerShell who it is. `delayMs` makes it wait first (for checking time-outs);
    * `timeoutMs` overrides the backend's for this call.
    */
@@ -87,21 +97,15 @@ export class PowerShellBackend implements Backend {
 
   /** Calls run one at a time, in order. */
   private call(op: string, payload: Record<string, unknown>, timeoutMs = this.timeoutMs): Promise<unknown> {
-    const run = this.queue.then(() => this.callNow(op, payload, timeoutMs));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.callNow(op, payload, timeoutMs));
   }
 
   private async callNow(op: string, payload: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
     if (this.closed) throw new IisFtpsError('SESSION_CLOSED', 'The PowerShell backend was closed; open a new one');
     const exe = this.executable();
-    const request = {
-      op,
-      configPath: this.options.configPath ?? null,
-      mwaPath: this.options.mwaPath ?? process.env['IIS_FTPS_MWA_PATH'] ?? null,
-      ...payload,
-    };
-    const command = `Invoke-IisFtpsBridgeRequest -RequestBase64 ${base64Literal(JSON.stringify(request))}`;
+    const request = engineRequest(op, this.options, payload);
+    const entry = op === 'ping' ? 'Invoke-IisFtpsBridgePing' : 'Invoke-IisFtpsBridgeRequest';
+    const command = `${entry} -RequestBase64 ${base64Literal(JSON.stringify(request))}`;
 
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;

@@ -62,20 +62,3 @@ export function resolvePowerShell(preferred?: string, env: NodeJS.ProcessEnv = p
   for (const path of candidates) if (path && isRunnable(path)) return { path, kind: kindOf(path) };
   return undefined;
 }
-
-/** Where the backend looks for Microsoft.Web.Administration.dll before the GAC, for the `auto` probe. */
-export function findAdministrationAssembly(mwaPath: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (mwaPath) return isFile(mwaPath) ? mwaPath : undefined;
-  const windir = env['windir'] ?? env['SystemRoot'];
-  if (!isWindows || !windir) return undefined;
-  const inetsrv = join(windir, 'System32', 'inetsrv', 'Microsoft.Web.Administration.dll');
-  return isFile(inetsrv) ? inetsrv : undefined;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}

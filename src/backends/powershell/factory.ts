@@ -1,5 +1,6 @@
 import type { Availability, BackendFactory, BackendOptions } from '../../contract/index.js';
-import { findAdministrationAssembly, resolvePowerShell } from './executable.js';
+import { administrationAssemblyAvailability } from '../bridge.js';
+import { resolvePowerShell } from './executable.js';
 
 /**
  * Whether the PowerShell backend can run here, without starting a process: a PowerShell
@@ -11,16 +12,7 @@ export function isPowerShellAvailable(options: { executable?: string; mwaPath?: 
   if (!exe) {
     return { ok: false, reason: 'PowerShell was not found (pwsh on PATH, ~/.dotnet/tools/pwsh, or powershell.exe on Windows)' };
   }
-  const mwaPath = options.mwaPath ?? process.env['IIS_FTPS_MWA_PATH'];
-  if (!findAdministrationAssembly(mwaPath)) {
-    return {
-      ok: false,
-      reason: mwaPath
-        ? `IIS_FTPS_MWA_PATH names ${mwaPath}, which is not a file`
-        : "IIS's Microsoft.Web.Administration.dll is not here (no IIS); set IIS_FTPS_MWA_PATH to its path if it lives elsewhere",
-    };
-  }
-  return { ok: true };
+  return administrationAssemblyAvailability(options.mwaPath ?? process.env['IIS_FTPS_MWA_PATH']);
 }
 
 export const powershellFactory: BackendFactory = {

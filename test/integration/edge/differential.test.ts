@@ -1,7 +1,8 @@
 /**
  * The same change sets give the same file through the edge backend (ServerManager in this
  * process, here the test double), through the offline backend and, where pwsh is installed,
- * through the PowerShell backend: byte for byte.
+ * through the PowerShell backend: byte for byte; and around siteDefaults (values only it sets,
+ * pins equal to it, resets) the same values and sources on read.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { change } from '../../support/changes.js';
 import { PARTNER, PUBLIC, SITES, arbitraryChangeSets, reference, variants } from '../../support/differential.js';
 import { ON_MONO, edgeRuntime } from '../../support/edge.js';
 import { FIXTURE, tempDir } from '../../support/fixture.js';
+import { runLevelSteps } from '../../support/levels.js';
 import { USE_REAL_IIS } from '../../support/powershell.js';
 
 async function apply(backend: Backend, changes: readonly Change[]) {
@@ -94,6 +96,10 @@ describe('edge, offline and PowerShell backends write the same bytes', function 
       });
     });
   }
+
+  it('siteDefaults-only values, pins equal to siteDefaults and resets: the same values, sources and bytes', async () => {
+    await runLevelSteps(backends);
+  });
 
   it('random change sets on random sites give the same bytes (fast-check)', async () => {
     const start = readFileSync(FIXTURE);

@@ -11,7 +11,7 @@ import { elementPaths } from '../../../src/schema/index.js';
 import { change } from '../../support/changes.js';
 import { edgeRuntime } from '../../support/edge.js';
 import { expectError } from '../../support/expect.js';
-import { THUMB, liveVersion, useLiveSite } from '../../support/live.js';
+import { THUMB, checkLiveLevels, liveVersion, useLiveSite } from '../../support/live.js';
 
 describe('edge backend on a live IIS', function () {
   this.timeout(120_000);
@@ -53,5 +53,9 @@ describe('edge backend on a live IIS', function () {
     await expectError(live.backend.commit({ version: '0'.repeat(64), changes: [change(live.site, 'ssl128', true)] }), 'CONFLICT');
     await expectError(live.backend.read({ elements: elementPaths, sites: [{ name: `${live.site.name} (none)` }] }), 'SITE_NOT_FOUND');
     assert.ok(snap.version);
+  });
+
+  it('siteDefaults merged by ServerManager: a value only siteDefaults sets reads as siteDefaults, a set equal to it pins the site, a reset removes it; values typed', async () => {
+    await checkLiveLevels(live.backend, live.site);
   });
 });

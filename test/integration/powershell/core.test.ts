@@ -1,13 +1,15 @@
 /**
- * The ps/ functions used directly from PowerShell (as the PowerShell module will use them), and
- * the parts of the Microsoft.Web.Administration test double the backend cannot reach.
+ * The ps/ functions used directly from PowerShell (as the PowerShell module uses them): loading
+ * the engine from its per-user cache, the engine's error mapping, JSON; and the parts of the
+ * Microsoft.Web.Administration test double the backend cannot reach.
  */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { CORE_SCRIPT, findOnPath } from '../../../src/backends/powershell/index.js';
+import { engineDir, engineHash, engineSource } from '../../../src/engine/source.js';
 import { copyFixture, readText, tempDir } from '../../support/fixture.js';
 import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
 
@@ -40,61 +42,85 @@ describe('ps/IisFtps.Core.ps1 and the Microsoft.Web.Administration test double',
     return stdout.trim().split('\n').pop()!;
   }
 
-  it("refuses to commit over a file changed on disk with FileLoadException, which the core reports as CONFLICT", async () => {
+  it('compiles the engine once per version into the per-user cache, and a new session loads it without compiling', async () => {
+    const cache = tempDir();
+    const first = await pwsh(`ConvertTo-IisFtpsJson (Import-IisFtpsEngine -PassThru)`, { IIS_FTPS_ENGINE_CACHE: cache });
+    assert.equal(first['compiled'], true);
+    assert.equal(dirname(String(first['path'])), cache);
+    assert.match(basename(String(first['path'])), new RegExp(`^IisFtps\\.Engine\\.Core\\.net\\d+\\.${engineHash().slice(0, 16)}\\.dll$`));
+    const second = await pwsh(`ConvertTo-IisFtpsJson (Import-IisFtpsEngine -PassThru)`, { IIS_FTPS_ENGINE_CACHE: cache });
+    assert.deepEqual(second, { path: first['path'], compiled: false });
+    assert.deepEqual(readdirSync(cache), [basename(String(first['path']))], 'nothing but the assembly is left in the cache');
+  });
+
+  it('keys the cache by the same hash of the same source text as src/engine/source.ts', async () => {
+    const copy = tempDir();
+    for (const f of readdirSync(engineDir()).filter((n) => n.endsWith('.cs'))) copyFileSync(join(engineDir(), f), join(copy, f));
+    writeFileSync(join(copy, 'Zz.cs'), '// a change of the engine is a new version\nnamespace IisFtps.Engine { }\n');
+    const out = await pwsh(`$s = Get-IisFtpsEngineSource -Directory $env:D; ConvertTo-IisFtpsJson ([ordered]@{ hash = $s.hash; length = $s.text.Length })`, { D: copy });
+    assert.equal(out['hash'], engineHash(copy));
+    assert.notEqual(out['hash'], engineHash());
+    assert.equal(out['length'], engineSource(copy).length);
+  });
+
+  it('maps exceptions by type and HResult, whatever the language of the message, and by message text last', async () => {
+    const out = await pwsh(
+      `Import-IisFtpsEngine
+$cases = [ordered]@{
+  frenchChanged = New-Object System.IO.FileLoadException ("Nom de fichier: \\\\?\\C:\\Windows\\system32\\inetsrv\\config\\applicationHost.config\`r\`nErreur: Impossible de valider les modifications de configuration, car le fichier a été modifié sur le disque")
+  sharing = New-Object System.IO.IOException ('Der Prozess kann nicht auf die Datei zugreifen.', -2147024864)
+  locked = New-Object System.Runtime.InteropServices.COMException ('locked', -2147024863)
+  malformed = New-Object System.Runtime.InteropServices.COMException ("Filename: \\\\?\\C:\\x\\applicationHost.config\`r\`nLine number: 12\`r\`nError: Configuration file is not well-formed XML\`r\`n", -2147024883)
+  otherCom = New-Object System.Runtime.InteropServices.COMException ('Element not found', -2147023728)
+  byText = New-Object System.InvalidOperationException ('the file has changed on disk')
+  other = New-Object System.InvalidOperationException ('something else')
+}
+$out = [ordered]@{}
+foreach ($k in $cases.Keys) { $out[$k] = ConvertFrom-IisFtpsJson ([IisFtps.Engine.Json]::Write([IisFtps.Engine.Errors]::Info((New-Object System.Reflection.TargetInvocationException $cases[$k])))) }
+ConvertTo-IisFtpsJson $out`,
+    );
+    const code = (k: string) => (out[k] as Record<string, string>)['code'];
+    const type = (k: string) => (out[k] as Record<string, string>)['dotnetType'];
+    assert.equal(code('frenchChanged'), 'CONFLICT');
+    assert.equal(type('frenchChanged'), 'System.IO.FileLoadException');
+    assert.match((out['frenchChanged'] as Record<string, string>)['message']!, /changed on disk after it was read.*nothing was written/);
+    assert.equal(code('sharing'), 'CONFLICT');
+    assert.match((out['sharing'] as Record<string, string>)['message']!, /in use by another process \(a sharing violation\).*Try again/);
+    assert.equal(code('locked'), 'CONFLICT');
+    assert.equal(code('malformed'), 'XML_MALFORMED');
+    assert.match((out['malformed'] as Record<string, string>)['message']!, /Line number: 12 Error: Configuration file is not well-formed XML/);
+    assert.equal(code('otherCom'), 'BACKEND_FAILED');
+    assert.equal(code('byText'), 'CONFLICT');
+    assert.equal(code('other'), 'BACKEND_FAILED');
+  });
+
+  it("reports the double's FileLoadException for a commit over a file changed on disk as CONFLICT", async () => {
     const path = copyFixture();
     const out = await pwsh(
-      `Import-IisFtpsAdministration -Path $env:MWA
-$sm = Open-IisFtpsServerManager -ConfigPath $env:CFG
-$section = Get-IisFtpsSitesSection -ServerManager $sm
-$site = Find-IisFtpsSite -Sites (Get-IisFtpsSiteList -Section $section) -Ref @{ name = 'partner exchange' }
-(Get-IisFtpsElement -Owner $site -Path @('ftpServer', 'security', 'sslClientCertificates')).SetAttributeValue('clientCertificatePolicy', 2)
+      `Import-IisFtpsEngine
+Add-Type -LiteralPath $env:MWA
+$sm = New-Object Microsoft.Web.Administration.ServerManager $env:CFG
+$sites = $sm.GetApplicationHostConfiguration().GetSection('system.applicationHost/sites')
+$sites.GetChildElement('siteDefaults').GetChildElement('ftpServer').GetChildElement('security').GetChildElement('ssl').SetAttributeValue('ssl128', $true)
 [System.IO.File]::AppendAllText($env:CFG, '<!-- someone else -->')
-try { $sm.CommitChanges(); '{"committed":true}' } catch { ConvertTo-IisFtpsJson (Get-IisFtpsErrorInfo $_) }`,
+try { $sm.CommitChanges(); '{"committed":true}' } catch { [IisFtps.Engine.Json]::Write([IisFtps.Engine.Errors]::Info((Get-IisFtpsInnermostException $_.Exception))) }`,
       { MWA: rt.mwaPath, CFG: path },
     );
     assert.equal(out['code'], 'CONFLICT');
     assert.equal(out['dotnetType'], 'System.IO.FileLoadException');
-    assert.match(String(out['message']), /^Cannot commit configuration changes because the file has changed on disk/);
     assert.ok(readText(path).endsWith('</configuration>\r\n<!-- someone else -->'));
-    assert.match(readText(path), /clientCertificatePolicy="CertAllow"/);
+    assert.doesNotMatch(readText(path), /ssl128/);
   });
 
-  it('types values as ServerManager does, and an unset attribute returns its default marked as inherited', async () => {
-    const out = await pwsh(
-      `Import-IisFtpsAdministration -Path $env:MWA
-$sm = Open-IisFtpsServerManager -ConfigPath $env:CFG
-$section = Get-IisFtpsSitesSection -ServerManager $sm
-$site = Find-IisFtpsSite -Sites (Get-IisFtpsSiteList -Section $section) -Ref @{ id = 3 }
-$scc = Get-IisFtpsElement -Owner $site -Path @('ftpServer', 'security', 'sslClientCertificates')
-$out = [ordered]@{}
-foreach ($name in 'clientCertificatePolicy', 'validationFlags', 'revocationFreshnessTime', 'useActiveDirectoryMapping') {
-  $a = $scc.GetAttribute($name)
-  $out[$name] = [ordered]@{ type = $a.Value.GetType().FullName; value = [string]$a.Value; inherited = $a.IsInheritedFromDefaultValue }
-}
-$out.id = $site['id'].GetType().FullName
-try { $scc.SetAttributeValue('clientCertificatePolicy', 'CertMaybe') } catch { $out.invalid = Get-IisFtpsErrorInfo $_ }
-try { New-Object Microsoft.Web.Administration.ServerManager | Out-Null } catch { $out.live = Get-IisFtpsErrorInfo $_ }
-ConvertTo-IisFtpsJson $out`,
-      { MWA: rt.mwaPath, CFG: copyFixture() },
-    );
-    assert.deepEqual(out['clientCertificatePolicy'], { type: 'System.Int32', value: '1', inherited: false });
-    assert.deepEqual(out['validationFlags'], { type: 'System.Int32', value: '4', inherited: false });
-    assert.deepEqual(out['revocationFreshnessTime'], { type: 'System.TimeSpan', value: '00:00:00', inherited: true });
-    assert.deepEqual(out['useActiveDirectoryMapping'], { type: 'System.Boolean', value: 'False', inherited: true });
-    assert.equal(out['id'], 'System.UInt32');
-    const invalid = out['invalid'] as Record<string, string>;
-    assert.equal(invalid['dotnetType'], 'System.FormatException');
-    assert.match(invalid['message']!, /Invalid value 'CertMaybe' for attribute 'clientCertificatePolicy': expected one of CertIgnore \(0\), CertAllow \(1\), CertRequire \(2\)/);
-    const live = out['live'] as Record<string, string>;
-    assert.equal(live['dotnetType'], 'System.PlatformNotSupportedException');
-    assert.match(live['message']!, /test double.*cannot manage a live IIS/);
-  });
-
-  it('says where it looked and what to do when Microsoft.Web.Administration is nowhere', async function () {
+  it('says plainly that PowerShell 7 has no GAC when IIS has no Microsoft.Web.Administration.dll', async function () {
     if (process.platform === 'win32') this.skip();
-    const out = await pwsh(`try { Import-IisFtpsAdministration; '{}' } catch { ConvertTo-IisFtpsJson (Get-IisFtpsErrorInfo $_) }`, { IIS_FTPS_MWA_PATH: undefined, windir: undefined });
+    const out = await pwsh(
+      `try { Read-IisFtpsSnapshot -Query @{ elements = @() } -ConfigPath $env:CFG -MwaPath ''; '{}' } catch { ConvertTo-IisFtpsJson (Get-IisFtpsErrorInfo $_) }`,
+      { IIS_FTPS_MWA_PATH: undefined, windir: undefined, CFG: copyFixture() },
+    );
     assert.equal(out['code'], 'BACKEND_UNAVAILABLE');
-    assert.match(String(out['message']), /Microsoft\.Web\.Administration\.dll is not on this machine .*GAC.*Install-WindowsFeature.*IIS_FTPS_MWA_PATH/);
+    assert.match(String(out['message']), /Microsoft\.Web\.Administration\.dll is not on this machine \(there is no %windir% here, so no IIS; this \.NET \(CoreCLR, as in PowerShell 7\) has no GAC to look in\).*Install-WindowsFeature.*IIS_FTPS_MWA_PATH/);
+    assert.doesNotMatch(String(out['message']), /then the GAC/);
   });
 
   it('writes JSON that survives every character, with non-ASCII escaped', async () => {
@@ -135,7 +161,8 @@ class Probe { static void Main(string[] args) {
     const netstandard = '/usr/lib/mono/4.5/Facades/netstandard.dll';
     await run(mcs!, [`-r:${rt.mwaPath}`, `-r:${netstandard}`, `-out:${join(dir, 'probe.exe')}`, join(dir, 'probe.cs')]);
     const { stdout } = await run(mono!, [join(dir, 'probe.exe'), path], { env: { ...process.env, MONO_PATH: join(rt.mwaPath!, '..') } });
-    assert.equal(stdout, `Default Web Site=UInt32;Public Drop=UInt32;Partner Exchange=UInt32;O'Brien & Sons "Archive"=UInt32;TimeSpan`);
+    // The site id is a uint attribute: UInt32 in the double as first written, Int64 as the real ServerManager returns it.
+    assert.match(stdout, /^Default Web Site=(UInt32|Int64);Public Drop=(UInt32|Int64);Partner Exchange=(UInt32|Int64);O'Brien & Sons "Archive"=(UInt32|Int64);TimeSpan$/);
     assert.match(readText(path), /<sslClientCertificates revocationFreshnessTime="01:00:00" validationFlags="NoRevocationCheck, CertNoUsageCheck" \/>\r\n/);
   });
 });

@@ -13,6 +13,7 @@ import { elementPaths, settings } from '../../../src/schema/index.js';
 import { change } from '../../support/changes.js';
 import { DEFAULT, OBRIEN, PARTNER, POOL, PUBLIC, type Site, THUMB, reference, variants } from '../../support/differential.js';
 import { FIXTURE, tempDir } from '../../support/fixture.js';
+import { runLevelSteps } from '../../support/levels.js';
 import { USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
 
 async function apply(backend: Backend, changes: readonly Change[]) {
@@ -101,6 +102,13 @@ describe('PowerShell backend and offline backend write the same bytes', function
       });
     });
   }
+
+  it('siteDefaults-only values, pins equal to siteDefaults and resets: the same values, sources and bytes', async () => {
+    await runLevelSteps([
+      { name: 'xml', path: xmlPath, backend: xml },
+      { name: 'powershell', path: psPath, backend: ps },
+    ]);
+  });
 
   it('random change sets on random sites give the same bytes', async () => {
     const names = settings.map((s) => s.name);

@@ -10,7 +10,7 @@ import { PowerShellBackend } from '../../../src/backends/powershell/index.js';
 import { elementPaths } from '../../../src/schema/index.js';
 import { change } from '../../support/changes.js';
 import { expectError } from '../../support/expect.js';
-import { THUMB, liveVersion, useLiveSite } from '../../support/live.js';
+import { THUMB, checkLiveLevels, liveVersion, useLiveSite } from '../../support/live.js';
 import { bridgeRuntime } from '../../support/powershell.js';
 
 describe('PowerShell backend on a live IIS', function () {
@@ -63,5 +63,9 @@ describe('PowerShell backend on a live IIS', function () {
     const pids = new Set<number>();
     for (let i = 0; i < 5; i++) pids.add((await live.backend.ping()).pid);
     assert.equal(pids.size, 1);
+  });
+
+  it('siteDefaults merged by ServerManager: a value only siteDefaults sets reads as siteDefaults, a set equal to it pins the site, a reset removes it; values typed', async () => {
+    await checkLiveLevels(live.backend, live.site);
   });
 });
