@@ -97,6 +97,8 @@ function Invoke-IisFtpsFanOut {
         ErrorAction   = 'SilentlyContinue'
         ErrorVariable = 'failures'
     }
+    $opened = $null
+    $connectFailures = $null
     if ($BoundParameters.ContainsKey('ThrottleLimit')) { $icm.ThrottleLimit = $BoundParameters['ThrottleLimit'] }
     if ($BoundParameters.ContainsKey('Port')) { $icm.Port = $BoundParameters['Port'] }
     if ($BoundParameters.ContainsKey('ComputerName')) {
@@ -104,9 +106,15 @@ function Invoke-IisFtpsFanOut {
         if ($BoundParameters.ContainsKey('Credential')) { $icm.Credential = $BoundParameters['Credential'] }
         $servers = @($BoundParameters['ComputerName'])
     } elseif ($BoundParameters.ContainsKey('HostName')) {
-        $icm.HostName = $BoundParameters['HostName']
-        foreach ($p in 'UserName', 'KeyFilePath') { if ($BoundParameters.ContainsKey($p)) { $icm[$p] = $BoundParameters[$p] } }
-        if ($BoundParameters.ContainsKey('SSHOption')) { $icm.Options = $BoundParameters['SSHOption'] }
+        # Invoke-Command -HostName has no -ThrottleLimit: open the SSH sessions first (New-PSSession
+        # opens them at once), run in them, and close them after.
+        $ssh = @{ HostName = $BoundParameters['HostName']; ErrorAction = 'SilentlyContinue'; ErrorVariable = 'connectFailures' }
+        foreach ($p in 'UserName', 'KeyFilePath', 'Port') { if ($BoundParameters.ContainsKey($p)) { $ssh[$p] = $BoundParameters[$p] } }
+        if ($BoundParameters.ContainsKey('SSHOption')) { $ssh.Options = $BoundParameters['SSHOption'] }
+        $icm.Remove('Port')
+        $connectFailures = $null
+        $opened = @(New-PSSession @ssh)
+        $icm.Session = $opened
         $servers = @($BoundParameters['HostName'])
     } else {
         $icm.Session = $BoundParameters['Session']
@@ -114,7 +122,9 @@ function Invoke-IisFtpsFanOut {
     }
     Write-Verbose ('Running {0} on {1} server(s): {2}' -f $CommandName, $servers.Count, ($servers -join ', '))
     $failures = $null
-    foreach ($r in @(Invoke-Command @icm)) {
+    $results = @(if ($null -eq $opened -or $opened.Count -gt 0) { try { Invoke-Command @icm } finally { if ($null -ne $opened) { $opened | Remove-PSSession } } })
+    $failures = @($connectFailures) + @($failures)
+    foreach ($r in $results) {
         # Deserialized objects keep their type name, so they format as at home.
         $type = @($r.PSObject.TypeNames | Where-Object { $_ -like 'Deserialized.IisFtps.*' })
         if ($type.Count -gt 0) { $r.PSObject.TypeNames.Insert(0, $type[0].Substring('Deserialized.'.Length)) }

@@ -100,7 +100,7 @@ Describe 'Fan-out over SSH to stand-in servers' {
         Set-Content -LiteralPath $broken.config -Value '<configuration><system.applicationHost><sites>' -NoNewline
         $brokenBefore = Get-FileState $broken.config
         $hosts = @($Ready | ForEach-Object { HostOf $_ }) + @('127.0.0.1:{0}' -f $Ssh.unreachablePort)
-        $r = @(Reset-IisFtpsSetting -SiteName 'Partner Exchange' -Setting RevocationUrlRetrievalTimeout -HostName $hosts @Remote -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $r = @(Reset-IisFtpsSetting -SiteName 'Partner Exchange' -Setting RevocationUrlRetrievalTimeout -HostName $hosts @Remote -ThrottleLimit 2 -ErrorVariable errs -ErrorAction SilentlyContinue)
         $r.Count | Should -Be $hosts.Count
         @($r | Where-Object Succeeded).Count | Should -Be ($Ready.Count - 1)
         @($r | Where-Object { -not $_.Succeeded } | ForEach-Object ErrorCode | Sort-Object) | Should -Be @('BACKEND_UNAVAILABLE', 'XML_MALFORMED')
