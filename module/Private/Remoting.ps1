@@ -140,7 +140,11 @@ function Invoke-IisFtpsFanOut {
         if ($null -eq $f) { continue }
         $computer = $null
         if ($null -ne $f.PSObject.Properties['OriginInfo'] -and $null -ne $f.OriginInfo) { $computer = $f.OriginInfo.PSComputerName }
-        if (-not $computer -and $f.TargetObject) { $computer = [string]$f.TargetObject }
+        $target = $f.TargetObject
+        # A connection that failed names its runspace; the runspace knows the server.
+        if (-not $computer -and $target -is [System.Management.Automation.Runspaces.Runspace] -and $null -ne $target.ConnectionInfo) { $computer = [string]$target.ConnectionInfo.ComputerName }
+        if (-not $computer -and $target -is [System.Management.Automation.Runspaces.PSSession]) { $computer = [string]$target.ComputerName }
+        if (-not $computer -and $target) { $computer = [string]$target }
         if (-not $computer -and $null -ne $f.PSObject.Properties['ErrorDetails_ComputerName']) { $computer = [string]$f.ErrorDetails_ComputerName }
         $remoteCode = ([string]$f.FullyQualifiedErrorId).Split(',')[0]
         $code = $(if ((Get-IisFtpsSchema).errorCodes -contains $remoteCode) { $remoteCode } else { 'BACKEND_UNAVAILABLE' })

@@ -15,7 +15,6 @@ import { formatChanges, formatSettings, formatTest, settingsJson, settingsListJs
 import { formatBackups, formatRestore } from './format-backups.js';
 import { listFtpsBackups, restoreFtpsBackup, retryOnConflict } from '../api/restore.js';
 import type { BackupOptions } from '../backends/xml/file/backup.js';
-import { runDsc } from '../dsc/cli.js';
 
 /** Where the CLI reads and writes: the process's streams, or a test's buffers. */
 export interface CliIo {
@@ -261,7 +260,8 @@ function reportError(e: unknown, json: boolean, io: CliIo): number {
 
 /** Runs the CLI and returns its exit code; never throws. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  if (argv[0] === 'dsc') return runDsc(argv.slice(1), io); // the DSC v3 resource's commands (src/dsc/)
+  if (argv[0] === 'dsc') return (await import('../dsc/cli.js')).runDsc(argv.slice(1), io); // the DSC v3 resource's commands (src/dsc/)
+  if (argv.some((a) => a === '--computer' || a.startsWith('--computer='))) return (await import('../remote/cli.js')).runRemoteCli(argv, io); // on many servers (src/remote/)
   const json = argv.includes('--json');
   try {
     const { command, values, rest } = parse(argv);
