@@ -13,6 +13,7 @@
     CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
+    DscResourcesToExport = @('IisFtpsSetting')
     PrivateData          = @{
         PSData = @{
             Tags       = @('IIS', 'FTP', 'FTPS', 'TLS', 'ClientCertificate', 'applicationHost', 'Windows', 'PSEdition_Desktop', 'PSEdition_Core')

@@ -27,6 +27,35 @@ function Get-IisFtpsSetting {
     .PARAMETER ConfigPath
     An applicationHost.config file to read instead of the live IIS configuration.
 
+    .PARAMETER ComputerName
+    Runs the command on these servers through PowerShell remoting over WinRM (Invoke-Command
+    -ComputerName), each server on its own configuration. The IisFtps module must be installed there.
+
+    .PARAMETER HostName
+    Runs the command on these servers through PowerShell remoting over SSH (PowerShell 7:
+    Invoke-Command -HostName; user@host:port works too).
+
+    .PARAMETER UserName
+    With -HostName: the user to log on as.
+
+    .PARAMETER KeyFilePath
+    With -HostName: the private key file to log on with.
+
+    .PARAMETER Port
+    With -ComputerName or -HostName: the port of WinRM or SSH on the servers.
+
+    .PARAMETER SSHOption
+    With -HostName: SSH options as a hashtable (Invoke-Command -Options), e.g. @{ UserKnownHostsFile = 'C:\ops\known_hosts' }.
+
+    .PARAMETER Session
+    Runs the command in these PSSessions (New-PSSession), one per server.
+
+    .PARAMETER Credential
+    With -ComputerName: the credential to connect with.
+
+    .PARAMETER ThrottleLimit
+    How many servers at most run at once (32 by default, as Invoke-Command).
+
     .EXAMPLE
     Get-IisFtpsSetting -SiteName 'ftp.example.com' | Format-List
 
@@ -46,6 +75,11 @@ function Get-IisFtpsSetting {
     Get-IisFtpsSetting -SiteDefaults
 
     Shows the defaults every FTP site inherits.
+
+    .EXAMPLE
+    Get-IisFtpsSetting -SiteName 'Partner Exchange' -ComputerName ftp01, ftp02 | Format-Table PSComputerName, ClientCertificatePolicy
+
+    Reads the site on two servers through WinRM; each result carries PSComputerName.
 
     .INPUTS
     System.String. Objects with a Name or SiteName property.
@@ -73,12 +107,26 @@ function Get-IisFtpsSetting {
         [Parameter(Mandatory, ParameterSetName = 'SiteDefaults')]
         [switch] $SiteDefaults,
 
-        [string] $ConfigPath
+        [string] $ConfigPath,
+
+        # ---- remoting: run on many servers (module/Private/Remoting.ps1) ----
+        [ValidateNotNullOrEmpty()] [string[]] $ComputerName,
+        [ValidateNotNullOrEmpty()] [string[]] $HostName,
+        [string] $UserName,
+        [string] $KeyFilePath,
+        [ValidateRange(1, 65535)] [int] $Port,
+        [hashtable] $SSHOption,
+        [ValidateNotNullOrEmpty()] [System.Management.Automation.Runspaces.PSSession[]] $Session,
+        [pscredential] $Credential,
+        [ValidateRange(1, 1024)] [int] $ThrottleLimit
     )
     begin {
+        $remoteNames = $null
+        if (Test-IisFtpsRemoting $PSBoundParameters) { $remoteNames = New-Object System.Collections.Generic.List[string]; return }
         $config = Resolve-IisFtpsConfigPath -Cmdlet $PSCmdlet -ConfigPath $ConfigPath
     }
     process {
+        if ($null -ne $remoteNames) { foreach ($n in @($SiteName)) { if ($n) { $remoteNames.Add($n) } }; return }
         if ($SiteDefaults) { $targets = @(New-IisFtpsTarget -SiteDefaults) } else { $targets = @($SiteName | ForEach-Object { New-IisFtpsTarget -SiteName $_ }) }
         foreach ($t in $targets) {
             try {
@@ -87,6 +135,11 @@ function Get-IisFtpsSetting {
             } catch {
                 $PSCmdlet.WriteError((New-IisFtpsErrorRecord -ErrorObject $_ -TargetObject $t.name))
             }
+        }
+    }
+    end {
+        if ($null -ne $remoteNames) {
+            try { Invoke-IisFtpsFanOut -Cmdlet $PSCmdlet -CommandName $MyInvocation.MyCommand.Name -BoundParameters $PSBoundParameters -SiteName $remoteNames.ToArray() } catch { $PSCmdlet.ThrowTerminatingError((New-IisFtpsErrorRecord -ErrorObject $_)) }
         }
     }
 }

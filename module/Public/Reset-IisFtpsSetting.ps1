@@ -30,6 +30,35 @@ function Reset-IisFtpsSetting {
     .PARAMETER PassThru
     Emit the settings of every target after the change (IisFtps.Setting objects).
 
+    .PARAMETER ComputerName
+    Runs the command on these servers through PowerShell remoting over WinRM (Invoke-Command
+    -ComputerName), each server on its own configuration. The IisFtps module must be installed there.
+
+    .PARAMETER HostName
+    Runs the command on these servers through PowerShell remoting over SSH (PowerShell 7:
+    Invoke-Command -HostName; user@host:port works too).
+
+    .PARAMETER UserName
+    With -HostName: the user to log on as.
+
+    .PARAMETER KeyFilePath
+    With -HostName: the private key file to log on with.
+
+    .PARAMETER Port
+    With -ComputerName or -HostName: the port of WinRM or SSH on the servers.
+
+    .PARAMETER SSHOption
+    With -HostName: SSH options as a hashtable (Invoke-Command -Options), e.g. @{ UserKnownHostsFile = 'C:\ops\known_hosts' }.
+
+    .PARAMETER Session
+    Runs the command in these PSSessions (New-PSSession), one per server.
+
+    .PARAMETER Credential
+    With -ComputerName: the credential to connect with.
+
+    .PARAMETER ThrottleLimit
+    How many servers at most run at once (32 by default, as Invoke-Command).
+
     .EXAMPLE
     Reset-IisFtpsSetting -SiteName 'ftp.example.com' -Setting RevocationFreshnessTime
 
@@ -44,6 +73,11 @@ function Reset-IisFtpsSetting {
     Reset-IisFtpsSetting -SiteDefaults -Setting validationFlags, clientCertificatePolicy -ConfigPath ./applicationHost.config -Confirm
 
     Returns two defaults to the IIS schema defaults in a configuration file, asking first.
+
+    .EXAMPLE
+    Reset-IisFtpsSetting -SiteName 'Partner Exchange' -Setting Ssl128 -Session (New-PSSession ftp01, ftp02)
+
+    Makes ssl128 inherit again on the site of both servers, one IisFtps.ServerResult per server.
 
     .INPUTS
     System.String. Objects with a Name or SiteName property.
@@ -74,9 +108,22 @@ function Reset-IisFtpsSetting {
 
         [string] $ConfigPath,
 
-        [switch] $PassThru
+        [switch] $PassThru,
+
+        # ---- remoting: run on many servers (module/Private/Remoting.ps1) ----
+        [ValidateNotNullOrEmpty()] [string[]] $ComputerName,
+        [ValidateNotNullOrEmpty()] [string[]] $HostName,
+        [string] $UserName,
+        [string] $KeyFilePath,
+        [ValidateRange(1, 65535)] [int] $Port,
+        [hashtable] $SSHOption,
+        [ValidateNotNullOrEmpty()] [System.Management.Automation.Runspaces.PSSession[]] $Session,
+        [pscredential] $Credential,
+        [ValidateRange(1, 1024)] [int] $ThrottleLimit
     )
     begin {
+        $remoteNames = $null
+        if (Test-IisFtpsRemoting $PSBoundParameters) { $remoteNames = New-Object System.Collections.Generic.List[string]; return }
         try {
             $config = Resolve-IisFtpsConfigPath -Cmdlet $PSCmdlet -ConfigPath $ConfigPath
             if ($PSBoundParameters.ContainsKey('Setting')) { $defs = @($Setting | ForEach-Object { Get-IisFtpsSettingDef -Name $_ }) } else { $defs = @(Get-IisFtpsSettingDef) }
@@ -88,6 +135,7 @@ function Reset-IisFtpsSetting {
         $requests = [ordered]@{}
     }
     process {
+        if ($null -ne $remoteNames) { foreach ($n in @($SiteName)) { if ($n) { $remoteNames.Add($n) } }; return }
         try {
             if ($SiteDefaults) { $targets = @(New-IisFtpsTarget -SiteDefaults) } else { $targets = @($SiteName | ForEach-Object { New-IisFtpsTarget -SiteName $_ }) }
         } catch {
@@ -98,6 +146,10 @@ function Reset-IisFtpsSetting {
         }
     }
     end {
+        if ($null -ne $remoteNames) {
+            try { Invoke-IisFtpsFanOut -Cmdlet $PSCmdlet -CommandName $MyInvocation.MyCommand.Name -BoundParameters $PSBoundParameters -SiteName $remoteNames.ToArray() -Summary } catch { $PSCmdlet.ThrowTerminatingError((New-IisFtpsErrorRecord -ErrorObject $_)) }
+            return
+        }
         try {
             Write-IisFtpsChangePlan -Cmdlet $PSCmdlet -Requests @($requests.Values) -Verb 'Reset' -ConfigPath $config -PassThru:$PassThru
         } catch {

@@ -64,6 +64,35 @@ function Set-IisFtpsSetting {
     .PARAMETER PassThru
     Emit the settings of every target after the change (IisFtps.Setting objects).
 
+    .PARAMETER ComputerName
+    Runs the command on these servers through PowerShell remoting over WinRM (Invoke-Command
+    -ComputerName), each server on its own configuration. The IisFtps module must be installed there.
+
+    .PARAMETER HostName
+    Runs the command on these servers through PowerShell remoting over SSH (PowerShell 7:
+    Invoke-Command -HostName; user@host:port works too).
+
+    .PARAMETER UserName
+    With -HostName: the user to log on as.
+
+    .PARAMETER KeyFilePath
+    With -HostName: the private key file to log on with.
+
+    .PARAMETER Port
+    With -ComputerName or -HostName: the port of WinRM or SSH on the servers.
+
+    .PARAMETER SSHOption
+    With -HostName: SSH options as a hashtable (Invoke-Command -Options), e.g. @{ UserKnownHostsFile = 'C:\ops\known_hosts' }.
+
+    .PARAMETER Session
+    Runs the command in these PSSessions (New-PSSession), one per server.
+
+    .PARAMETER Credential
+    With -ComputerName: the credential to connect with.
+
+    .PARAMETER ThrottleLimit
+    How many servers at most run at once (32 by default, as Invoke-Command).
+
     .EXAMPLE
     Get-IISSite | Where-Object Name -like 'ftp*' | Set-IisFtpsSetting -ClientCertificatePolicy CertRequire -WhatIf
 
@@ -83,6 +112,11 @@ function Set-IisFtpsSetting {
     'Partner Exchange', 'Public Drop' | Set-IisFtpsSetting -ConfigPath ./applicationHost.config -RevocationUrlRetrievalTimeout '00:00:30' -PassThru
 
     Changes two sites of a configuration file in one write and shows their settings after.
+
+    .EXAMPLE
+    Set-IisFtpsSetting -SiteDefaults -ControlChannelPolicy SslRequire -HostName ftp01, ftp02 -UserName admin -KeyFilePath ~/.ssh/id_ed25519 -WhatIf
+
+    Shows per server what the change would do over SSH, writing nothing anywhere; without -WhatIf each server commits its own change, and one server's failure does not stop the others.
 
     .INPUTS
     System.String. Objects with a Name or SiteName property.
@@ -136,9 +170,22 @@ function Set-IisFtpsSetting {
 
         [bool] $ClientCertAuthentication,
 
-        [switch] $PassThru
+        [switch] $PassThru,
+
+        # ---- remoting: run on many servers (module/Private/Remoting.ps1) ----
+        [ValidateNotNullOrEmpty()] [string[]] $ComputerName,
+        [ValidateNotNullOrEmpty()] [string[]] $HostName,
+        [string] $UserName,
+        [string] $KeyFilePath,
+        [ValidateRange(1, 65535)] [int] $Port,
+        [hashtable] $SSHOption,
+        [ValidateNotNullOrEmpty()] [System.Management.Automation.Runspaces.PSSession[]] $Session,
+        [pscredential] $Credential,
+        [ValidateRange(1, 1024)] [int] $ThrottleLimit
     )
     begin {
+        $remoteNames = $null
+        if (Test-IisFtpsRemoting $PSBoundParameters) { $remoteNames = New-Object System.Collections.Generic.List[string]; return }
         try {
             $config = Resolve-IisFtpsConfigPath -Cmdlet $PSCmdlet -ConfigPath $ConfigPath
             $values = [ordered]@{}
@@ -156,6 +203,7 @@ function Set-IisFtpsSetting {
         $requests = [ordered]@{}
     }
     process {
+        if ($null -ne $remoteNames) { foreach ($n in @($SiteName)) { if ($n) { $remoteNames.Add($n) } }; return }
         try {
             if ($SiteDefaults) { $targets = @(New-IisFtpsTarget -SiteDefaults) } else { $targets = @($SiteName | ForEach-Object { New-IisFtpsTarget -SiteName $_ }) }
         } catch {
@@ -166,6 +214,10 @@ function Set-IisFtpsSetting {
         }
     }
     end {
+        if ($null -ne $remoteNames) {
+            try { Invoke-IisFtpsFanOut -Cmdlet $PSCmdlet -CommandName $MyInvocation.MyCommand.Name -BoundParameters $PSBoundParameters -SiteName $remoteNames.ToArray() -Summary } catch { $PSCmdlet.ThrowTerminatingError((New-IisFtpsErrorRecord -ErrorObject $_)) }
+            return
+        }
         try {
             Write-IisFtpsChangePlan -Cmdlet $PSCmdlet -Requests @($requests.Values) -Verb 'Set' -ConfigPath $config -PassThru:$PassThru
         } catch {

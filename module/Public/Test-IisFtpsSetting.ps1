@@ -26,6 +26,35 @@ function Test-IisFtpsSetting {
     .PARAMETER Quiet
     Return only $true when no rule of severity 'error' is broken, else $false.
 
+    .PARAMETER ComputerName
+    Runs the command on these servers through PowerShell remoting over WinRM (Invoke-Command
+    -ComputerName), each server on its own configuration. The IisFtps module must be installed there.
+
+    .PARAMETER HostName
+    Runs the command on these servers through PowerShell remoting over SSH (PowerShell 7:
+    Invoke-Command -HostName; user@host:port works too).
+
+    .PARAMETER UserName
+    With -HostName: the user to log on as.
+
+    .PARAMETER KeyFilePath
+    With -HostName: the private key file to log on with.
+
+    .PARAMETER Port
+    With -ComputerName or -HostName: the port of WinRM or SSH on the servers.
+
+    .PARAMETER SSHOption
+    With -HostName: SSH options as a hashtable (Invoke-Command -Options), e.g. @{ UserKnownHostsFile = 'C:\ops\known_hosts' }.
+
+    .PARAMETER Session
+    Runs the command in these PSSessions (New-PSSession), one per server.
+
+    .PARAMETER Credential
+    With -ComputerName: the credential to connect with.
+
+    .PARAMETER ThrottleLimit
+    How many servers at most run at once (32 by default, as Invoke-Command).
+
     .EXAMPLE
     Test-IisFtpsSetting -SiteName 'ftp.example.com'
 
@@ -40,6 +69,11 @@ function Test-IisFtpsSetting {
     if (-not (Test-IisFtpsSetting -SiteName 'Partner Exchange' -ConfigPath ./applicationHost.config -Quiet)) { throw 'FTPS is misconfigured' }
 
     Fails a provisioning script when a dependency is missing.
+
+    .EXAMPLE
+    Test-IisFtpsSetting -ComputerName ftp01, ftp02, ftp03 | Format-Table PSComputerName, SiteName, Rule
+
+    Checks every FTP site of three servers; each finding carries PSComputerName.
 
     .INPUTS
     System.String. Objects with a Name or SiteName property.
@@ -66,18 +100,36 @@ function Test-IisFtpsSetting {
 
         [string] $ConfigPath,
 
-        [switch] $Quiet
+        [switch] $Quiet,
+
+        # ---- remoting: run on many servers (module/Private/Remoting.ps1) ----
+        [ValidateNotNullOrEmpty()] [string[]] $ComputerName,
+        [ValidateNotNullOrEmpty()] [string[]] $HostName,
+        [string] $UserName,
+        [string] $KeyFilePath,
+        [ValidateRange(1, 65535)] [int] $Port,
+        [hashtable] $SSHOption,
+        [ValidateNotNullOrEmpty()] [System.Management.Automation.Runspaces.PSSession[]] $Session,
+        [pscredential] $Credential,
+        [ValidateRange(1, 1024)] [int] $ThrottleLimit
     )
     begin {
+        $remoteNames = $null
+        if (Test-IisFtpsRemoting $PSBoundParameters) { $remoteNames = New-Object System.Collections.Generic.List[string]; return }
         $config = Resolve-IisFtpsConfigPath -Cmdlet $PSCmdlet -ConfigPath $ConfigPath
         $names = New-Object System.Collections.Generic.List[string]
         $ok = $true
         $failed = $false
     }
     process {
+        if ($null -ne $remoteNames) { foreach ($n in @($SiteName)) { if ($n) { $remoteNames.Add($n) } }; return }
         foreach ($n in @($SiteName)) { if ($n) { $names.Add($n) } }
     }
     end {
+        if ($null -ne $remoteNames) {
+            try { Invoke-IisFtpsFanOut -Cmdlet $PSCmdlet -CommandName $MyInvocation.MyCommand.Name -BoundParameters $PSBoundParameters -SiteName $remoteNames.ToArray() } catch { $PSCmdlet.ThrowTerminatingError((New-IisFtpsErrorRecord -ErrorObject $_)) }
+            return
+        }
         if (-not $SiteDefaults -and $names.Count -eq 0 -and $MyInvocation.ExpectingInput) { return }
         $calls = @()
         if ($SiteDefaults) { $calls += , @{ SiteDefaults = $true } }

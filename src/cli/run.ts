@@ -266,6 +266,8 @@ function reportError(e: unknown, json: boolean, io: CliIo): number {
 
 /** Runs the CLI and returns its exit code; never throws. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'dsc') return (await import('../dsc/cli.js')).runDsc(argv.slice(1), io); // the DSC v3 resource's commands (src/dsc/)
+  if (argv.some((a) => a === '--computer' || a.startsWith('--computer='))) return (await import('../remote/cli.js')).runRemoteCli(argv, io); // on many servers (src/remote/)
   const json = argv.includes('--json');
   try {
     const { command, values, rest } = parse(argv);

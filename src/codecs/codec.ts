@@ -28,6 +28,8 @@ export interface Codec<T> {
   toNumber?(value: T): number;
   /** A short description of what is accepted, for help and errors. */
   readonly accepts: readonly string[];
+  /** For text values: a regular expression (source) that every canonical value matches, for JSON Schema. */
+  readonly pattern?: string;
 }
 
 export function describe(input: unknown): string {

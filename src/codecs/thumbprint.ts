@@ -13,6 +13,7 @@ export function thumbprintCodec(): Codec<string> {
   return {
     type: 'string',
     accepts: ALLOWED,
+    pattern: '^[0-9a-fA-F]{40}$',
     decode(input) {
       if (typeof input !== 'string') return refused(`${describe(input)} is not text`, ALLOWED);
       const hadNoise = /[\u200B-\u200F\u202A-\u202E\u2060\uFEFF]/.test(input);

@@ -39,6 +39,7 @@ export function timeSpanCodec(): Codec<string> {
   return {
     type: 'timeSpan',
     accepts: ALLOWED,
+    pattern: PATTERN.source,
     decode(input) {
       let ticks: number | undefined;
       if (isRawTimeSpan(input)) ticks = input.Ticks;

@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util';
+import { IisFtpsError, exitCodeFor, isIisFtpsError } from '../errors/errors.js';
+import { settings } from '../schema/index.js';
+import type { CliIo } from '../cli/run.js';
+import { type RemoteCommand, type ServerReport, runOnComputers } from './fanout.js';
+
+/**
+ * `iis-ftps COMMAND --computer NAME...`: the command on each server through PowerShell remoting
+ * (src/remote/fanout.ts). Prints a report per server (`--json`: `{ "servers": [...] }`, one
+ * object per server with its changes or its error) and exits 0 only when every server succeeded.
+ */
+
+export const REMOTE_HELP = `iis-ftps (get | set | reset | doctor) --computer SERVER... [--ssh-user USER] [--ssh-key FILE]
+    [--ssh-option NAME=VALUE]... [--throttle-limit N] [--config FILE] (--site NAME... | --site-defaults)
+    [SETTING...] [--setting NAME]... [--what-if] [--json]
+
+Runs the command on each SERVER through PowerShell remoting, from one local PowerShell 7 (pwsh)
+with one session per server; the IisFtps module must be installed on each. SERVER is a name for
+WinRM, or ssh://[user@]host[:port] for SSH. Each server commits its own changes in one commit; one
+server's failure is reported for that server and never stops the others; --what-if writes nothing
+anywhere. --config is resolved on each server (~/ is that server's home). Exit code 0 only when
+every server succeeded.
+
+Examples:
+  iis-ftps set --computer ftp01 --computer ftp02 --site-defaults --control-channel-policy SslRequire --what-if
+  iis-ftps get --computer ssh://admin@ftp03 --ssh-key ~/.ssh/id_ed25519 --site "Partner Exchange" --json
+`;
+
+const settingOptions = Object.fromEntries(settings.map((s) => [s.option, { type: 'string' as const }]));
+const OPTIONS = {
+  computer: { type: 'string', multiple: true },
+  'ssh-user': { type: 'string' },
+  'ssh-key': { type: 'string' },
+  'ssh-option': { type: 'string', multiple: true },
+  'throttle-limit': { type: 'string' },
+  config: { type: 'string' },
+  site: { type: 'string', multiple: true },
+  'site-defaults': { type: 'boolean' },
+  setting: { type: 'string', multiple: true },
+  'what-if': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  ...settingOptions,
+} as const;
+
+const usage = (message: string): IisFtpsError => new IisFtpsError('USAGE', `${message}\nRun 'iis-ftps get --computer x --help' for usage with servers.`);
+
+function formatReports(reports: readonly ServerReport[]): string {
+  const lines: string[] = [];
+  for (const r of reports) {
+    if (!r.ok && r.error) lines.push(`${r.computer}: FAILED (${r.error.code}): ${r.error.message}`);
+    else if (r.changes) lines.push(`${r.computer}: ${r.changes.length ? `${r.changes.length} change(s)${r.whatIf ? ' (what if: nothing written)' : ''}` : 'nothing to change'}`, ...r.changes.map((c) => `  ${c}`));
+    else {
+      lines.push(`${r.computer}: ${r.ok ? 'ok' : 'problems found'}`);
+      for (const x of r.results ?? []) {
+        const o = x as Record<string, unknown>;
+        if ('Rule' in o) lines.push(`  ${o['Level'] === 'siteDefaults' ? 'siteDefaults' : `site "${String(o['SiteName'])}"`}: ${String(o['Severity'])} ${String(o['Rule'])}: ${String(o['Message'])}`);
+        else lines.push(`  ${o['Level'] === 'siteDefaults' ? 'siteDefaults' : `site "${String(o['SiteName'])}"`}: ${settings.map((s) => `${s.name}=${JSON.stringify(o[s.name[0]!.toUpperCase() + s.name.slice(1)])}`).join(' ')}`);
+      }
+    }
+  }
+  const failed = reports.filter((r) => !r.ok).length;
+  lines.push('', `${reports.length - failed} of ${reports.length} server(s) succeeded.`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs a command with --computer; never throws. */
+export async function runRemoteCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw usage(`${(e as Error).message.replace(/\. To specify.*$/s, '')} (with --computer: ${Object.keys(OPTIONS).map((o) => `--${o}`).join(', ')})`);
+    }
+    const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+    if (v['help']) {
+      io.stdout(REMOTE_HELP);
+      return 0;
+    }
+    const [command, ...rest] = parsed.positionals;
+    if (!['get', 'set', 'reset', 'doctor'].includes(command ?? '')) throw usage(`--computer goes with get, set, reset or doctor; got ${JSON.stringify(command ?? '')}`);
+    if (rest.length) throw usage(`Unexpected argument ${JSON.stringify(rest[0])}`);
+    const requested = Object.fromEntries(settings.filter((s) => v[s.option] !== undefined).map((s) => [s.name, v[s.option]]));
+    if (command !== 'set' && Object.keys(requested).length) throw usage(`Setting values go with set, not ${command}`);
+    if (v['what-if'] && command !== 'set' && command !== 'reset') throw usage(`--what-if goes with set and reset`);
+    if (v['setting'] && command !== 'reset') throw usage('--setting goes with reset');
+    const sites = (v['site'] as string[] | undefined) ?? [];
+    if (sites.length && v['site-defaults']) throw usage('Name one target: --site or --site-defaults');
+    const throttle = v['throttle-limit'] as string | undefined;
+    if (throttle !== undefined && !/^[1-9]\d*$/.test(throttle)) throw usage(`--throttle-limit takes a whole number of 1 or more; got ${JSON.stringify(throttle)}`);
+    const sshOptions: Record<string, string> = {};
+    for (const o of (v['ssh-option'] as string[] | undefined) ?? []) {
+      const m = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(o);
+      if (!m) throw usage(`--ssh-option takes NAME=VALUE (an ssh_config option); got ${JSON.stringify(o)}`);
+      sshOptions[m[1]!] = m[2]!;
+    }
+    const reports = await runOnComputers(command as RemoteCommand, {
+      computers: v['computer'] as string[],
+      ...(v['ssh-user'] === undefined ? {} : { sshUser: v['ssh-user'] as string }),
+      ...(v['ssh-key'] === undefined ? {} : { sshKeyFile: v['ssh-key'] as string }),
+      ...(Object.keys(sshOptions).length ? { sshOptions } : {}),
+      ...(throttle === undefined ? {} : { throttleLimit: Number(throttle) }),
+      ...(v['config'] === undefined ? {} : { config: v['config'] as string }),
+      sites,
+      siteDefaults: v['site-defaults'] === true,
+      settings: requested,
+      ...(v['setting'] === undefined ? {} : { resetSettings: v['setting'] as string[] }),
+      whatIf: v['what-if'] === true,
+    });
+    io.stdout(json ? `${JSON.stringify({ servers: reports }, null, 2)}\n` : formatReports(reports));
+    return reports.every((r) => r.ok) ? 0 : 1;
+  } catch (e) {
+    if (!isIisFtpsError(e)) {
+      io.stderr(`iis-ftps: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+      return 1;
+    }
+    io.stderr(json ? `${JSON.stringify({ error: e.toJSON() })}\n` : `iis-ftps: ${e.message}\n  (${e.code})\n`);
+    return exitCodeFor(e.code);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `iis-ftps COMMAND --computer ...` against stand-in servers (sshd on loopback ports, see
+ * test/support/sshd.ts): one local pwsh runs the module's cmdlet on each server, the CLI prints a
+ * report per server and exits 0 only when every server succeeded.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { run } from '../../../src/cli/run.js';
+import { FIXTURE } from '../../support/fixture.js';
+import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
+import { type StandIns, sshdMissing, startStandIns } from '../../support/sshd.js';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await run(args, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  return { code, out, err };
+}
+
+describe('CLI --computer: the command on each server through PowerShell remoting (real sshd, pwsh)', function () {
+  this.timeout(900_000);
+  let rt: BridgeRuntime;
+  let s: StandIns | undefined;
+  let ssh: string[];
+  const address = (port: number) => `ssh://${s!.user}@127.0.0.1:${port}`;
+
+  before(async function () {
+    if (USE_REAL_IIS) this.skip();
+    rt = bridgeRuntime(this);
+    const missing = sshdMissing();
+    if (missing) {
+      if (process.env['CI'] === 'true') throw new Error(missing);
+      console.log(`      skipped: ${missing}`);
+      this.skip();
+    }
+    s = await startStandIns({ count: 2, pwsh: rt.exe.path, mwa: rt.mwaPath! });
+    ssh = ['--ssh-key', s.key, '--ssh-option', 'StrictHostKeyChecking=yes', '--ssh-option', `UserKnownHostsFile=${s.knownHosts}`, '--config', '~/applicationHost.config'];
+  });
+  after(async () => {
+    await s?.stop();
+  });
+  const servers = () => s!.servers.flatMap((x) => ['--computer', address(x.port)]);
+
+  it('set --what-if: a report per server, nothing written on any', async () => {
+    const r = await cli(['set', ...servers(), ...ssh, '--site', 'Public Drop', '--client-certificate-policy', 'CertRequire', '--what-if', '--json']);
+    assert.equal(r.code, 0, r.err + r.out);
+    const j = JSON.parse(r.out) as { servers: { computer: string; ok: boolean; whatIf: boolean; changes: string[] }[] };
+    assert.deepEqual(j.servers.map((x) => x.computer), s!.servers.map((x) => address(x.port)));
+    for (const x of j.servers) assert.deepEqual({ ok: x.ok, whatIf: x.whatIf, changes: x.changes }, { ok: true, whatIf: true, changes: ['site "Public Drop" (id 2): clientCertificatePolicy: (not set) -> CertRequire'] });
+    for (const x of s!.servers) assert.equal(readFileSync(x.config, 'utf8'), readFileSync(FIXTURE, 'utf8'));
+  });
+
+  it('set on every server, each in its own commit; get reads each back', async () => {
+    const r = await cli(['set', ...servers(), ...ssh, '--site', 'Public Drop', '--client-certificate-policy', 'CertRequire']);
+    assert.equal(r.code, 0, r.err + r.out);
+    assert.match(r.out, /2 of 2 server\(s\) succeeded/);
+    for (const x of s!.servers) assert.match(readFileSync(x.config, 'utf8'), /clientCertificatePolicy="CertRequire"/);
+    const g = await cli(['get', ...servers(), ...ssh, '--site', 'Public Drop', '--json']);
+    assert.equal(g.code, 0, g.err);
+    const j = JSON.parse(g.out) as { servers: { ok: boolean; results: Record<string, unknown>[] }[] };
+    for (const x of j.servers) assert.equal(x.results[0]!['ClientCertificatePolicy'], 'CertRequire');
+  });
+
+  it('an unreachable server fails alone and makes the exit code 1', async () => {
+    const r = await cli(['reset', ...servers(), '--computer', address(s!.unreachablePort), ...ssh, '--site', 'Public Drop', '--setting', 'clientCertificatePolicy', '--json']);
+    assert.equal(r.code, 1, r.err);
+    const j = JSON.parse(r.out) as { servers: { computer: string; ok: boolean; error?: { code: string } }[] };
+    assert.deepEqual(j.servers.map((x) => x.ok), [true, true, false]);
+    assert.equal(j.servers[2]!.error!.code, 'BACKEND_UNAVAILABLE');
+    for (const x of s!.servers) assert.doesNotMatch(readFileSync(x.config, 'utf8'), /clientCertificatePolicy="CertRequire"/);
+  });
+
+  it('refuses a bad value before contacting any server', async () => {
+    const r = await cli(['set', '--computer', 'ftp01', '--site', 'x', '--control-channel-policy', 'SslDeny']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /controlChannelPolicy/);
+  });
+});
