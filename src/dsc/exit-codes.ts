@@ -12,7 +12,7 @@ export const DSC_EXIT_CODES = {
   3: 'Not found: no site with that name or id, or no system.applicationHost/sites section in the configuration; nothing was written.',
   4: 'Busy: the configuration changed while it was being changed, again on every retry, or another writer held its lock too long; nothing was written. Run again.',
   5: 'The configuration file could not be read or written (missing, not UTF-8, not well-formed XML, a DTD, no permission, disk full); the original is intact.',
-  6: 'IIS cannot be reached here (no IIS with its management tools, or no PowerShell); name a configPath to work on a file instead.',
+  6: 'IIS cannot be reached here (no IIS with its management tools, no FTP Server role service, or no PowerShell); name a configPath to work on a file instead.',
 } as const satisfies Record<number, string>;
 
 export type DscExitCode = keyof typeof DSC_EXIT_CODES;
@@ -32,9 +32,11 @@ const BY_ERROR: Record<ErrorCode, DscExitCode> = {
   FILE_READ: 5,
   FILE_WRITE: 5,
   BACKEND_UNAVAILABLE: 6,
+  FTP_NOT_INSTALLED: 6,
   BACKEND_FAILED: 1,
   BACKEND_TIMEOUT: 1,
   SESSION_CLOSED: 1,
+  INTERNAL: 1,
 };
 
 /** The exit code of an error, by its code (1 for anything that is not an iis-ftps error). */
