@@ -124,6 +124,22 @@ export interface Backend {
   commit(changes: ChangeSet): Promise<CommitResult>;
   /** Optional: backends that edit a file as text can show what a commit would do, writing nothing. */
   preview?(changes: ChangeSet): Promise<FilePreview>;
+  findCertificate?(thumbprint: string, storeName?: string): Promise<CertificateInfo | null>;
   /** Release processes and handles. Safe to call more than once. */
   close(): Promise<void>;
+}
+
+/** A certificate as a live backend finds it in the machine's certificate store. */
+export interface CertificateInfo {
+  /** 40 upper-case hex digits. */
+  readonly thumbprint: string;
+  /** The store it is in, e.g. `My` or `WebHosting`. */
+  readonly store: string;
+  readonly subject: string;
+  /** ISO 8601. */
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly hasPrivateKey: boolean;
+  /** Enhanced key usage OIDs; null when the certificate has no EKU extension (usable for any purpose). */
+  readonly enhancedKeyUsages: readonly string[] | null;
 }
