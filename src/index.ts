@@ -10,6 +10,11 @@ export { applyFtpsState, parseDesiredState, desiredStateSchema } from './api/app
 export type { DesiredState } from './api/apply.js';
 export type { ChangeReport } from './api/commit.js';
 export type { ConnectionOptions } from './api/connection.js';
+export { rotateFtpsCertificate, DEFAULT_CERTIFICATE_STORE } from './api/rotate.js';
+export type { RotateOptions, RotateReport, RotatedLevel, RotationReason, UnrelatedSite, CertificateCheck } from './api/rotate.js';
+export { judgeCertificate, EXPIRY_WARNING_DAYS } from './certificates/judge.js';
+export type { CertificateFacts, CertificateProblem } from './certificates/judge.js';
+export { readCertificateFile } from './certificates/file.js';
 export { listFtpsBackups, restoreFtpsBackup, retryOnConflict } from './api/restore.js';
 export type { BackupLocation } from './api/restore.js';
 export type { BackupEntry, BackupOptions } from './backends/xml/file/backup.js';
