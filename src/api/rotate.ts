@@ -67,7 +67,7 @@ export interface RotateReport extends ChangeReport {
   readonly levels: readonly RotatedLevel[];
   /** Levels that already held NEW themselves. */
   readonly alreadyNew: readonly SiteIdentity[];
-  /** Sites that inherit the hash from siteDefaults and so follow it without a change. */
+  /** FTP sites that inherit the hash from siteDefaults and so follow it without a change. */
   readonly inheriting: readonly SiteIdentity[];
   /** FTP sites that use neither OLD nor NEW: likely forgotten at an earlier renewal, or on purpose on another certificate. */
   readonly unrelated: readonly UnrelatedSite[];
@@ -188,7 +188,7 @@ export async function rotateFtpsCertificate(options: ConnectionOptions & Progres
       } else if (isAlso) {
         plan.push({ target: t, reason: 'also-site', oldHash: hash.own ? hash.value : null, oldStore: st.own ? st.value : null });
       } else if (identity.level === 'site') {
-        if (!hash.own) inheriting.push(identity);
+        if (!hash.own && identity.protocols.includes('ftp')) inheriting.push(identity);
         // The effective hash: a site that inherits OLD or NEW from siteDefaults follows it and is not listed.
         if (identity.protocols.includes('ftp') && !sameThumbprint(hash.value, from) && !sameThumbprint(hash.value, to)) {
           unrelated.push({ target: identity, serverCertHash: hash.value, source: hash.source });

@@ -15,6 +15,7 @@ import { formatChanges, formatSettings, formatTest, settingsJson, settingsListJs
 import { formatBackups, formatRestore } from './format-backups.js';
 import { listFtpsBackups, restoreFtpsBackup, retryOnConflict } from '../api/restore.js';
 import type { BackupOptions } from '../backends/xml/file/backup.js';
+import { runRotateCert } from './rotate.js';
 
 /** Where the CLI reads and writes: the process's streams, or a test's buffers. */
 export interface CliIo {
@@ -262,6 +263,7 @@ function reportError(e: unknown, json: boolean, io: CliIo): number {
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const json = argv.includes('--json');
   try {
+    if (argv[0] === 'rotate-cert') return await runRotateCert(argv.slice(1), io);
     const { command, values, rest } = parse(argv);
     if (values['version']) {
       io.stdout(`${VERSION}\n`);

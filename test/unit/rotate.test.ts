@@ -45,7 +45,7 @@ describe('rotateFtpsCertificate', function () {
       ['site', 'Mixed Web and FTP', 'held-old'],
     ]);
     assert.deepEqual(r.unrelated.map((u) => [u.target.name, u.serverCertHash]), [['Other Customer', THIRD]]);
-    assert.deepEqual(r.inheriting.map((t) => t.name), ['Web Only', 'Inherits']);
+    assert.deepEqual(r.inheriting.map((t) => t.name), ['Inherits']);
     assert.equal(r.changes.length, 6);
     assert.deepEqual(r.check, { checked: 'none', certificate: null, overridden: [] });
     for (const t of [{ siteDefaults: true as const }, { site: 'ftp-only' }, { site: 'Mixed Web and FTP' }]) {
