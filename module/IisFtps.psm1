@@ -14,4 +14,4 @@ foreach ($file in @(Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot 'Private
     . $file.FullName
 }
 
-Export-ModuleMember -Function @('Get-IisFtpsSetting', 'Set-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Test-IisFtpsSetting')
+Export-ModuleMember -Function @('Get-IisFtpsSetting', 'Set-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Test-IisFtpsSetting', 'Update-IisFtpsCertificate')

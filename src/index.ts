@@ -30,7 +30,7 @@ export { IisFtpsError, ERROR_CODES, isIisFtpsError } from './errors/errors.js';
 export type { ErrorCode, SourcePosition, Result } from './errors/errors.js';
 export { positionAt } from './errors/position.js';
 export { rules as doctorRules, diagnose } from './doctor/rules.js';
-export type { Finding, Rule, Severity } from './doctor/rules.js';
+export type { DoctorContext, Finding, Rule, Severity } from './doctor/rules.js';
 export { openBackend, registerBackend, backendFactories } from './backends/registry.js';
 export type { BackendFactory, BackendOptions, Availability } from './backends/registry.js';
 export { XmlBackend, createXmlBackend } from './backends/xml/index.js';

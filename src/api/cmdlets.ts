@@ -4,6 +4,7 @@ import { resolveSetting, validateSettings } from '../schema/validate.js';
 import type { FtpsSession, SettingsReport } from '../session/session.js';
 import { type Target, checkTarget } from '../session/target.js';
 import { type Finding, diagnose } from '../doctor/rules.js';
+import { doctorContexts } from '../doctor/context.js';
 import { type ConnectionOptions, withSession } from './connection.js';
 import { type ChangeReport, finish } from './commit.js';
 import { type Selection, type SelectionOptions, checkSelection, isBulkSelection, resolveSelection, sessionOptionsFor } from './selection.js';
@@ -102,10 +103,12 @@ export async function testFtpsSetting(options: ConnectionOptions & SelectionOpti
   // Without a target: siteDefaults and every FTP site.
   const selection: Selection = named ? checkSelection(options) : { targets: [{ siteDefaults: true }], patterns: [], allFtpSites: true, bulk: true, noFtpSitesOk: true };
   return withSelection(options, selection, async (session, targets) => {
-    const results = targets.map((t) => {
+    const context = doctorContexts(session);
+    const results: TestResult[] = [];
+    for (const t of targets) {
       const report = session.get(t);
-      return { target: report.target, findings: diagnose(report.settings) };
-    });
+      results.push({ target: report.target, findings: diagnose(report.settings, await context(report)) });
+    }
     return { ok: results.every((r) => r.findings.every((f) => f.severity !== 'error')), results };
   });
 }

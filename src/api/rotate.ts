@@ -117,7 +117,6 @@ export async function rotateFtpsCertificate(options: ConnectionOptions & Progres
     }
   } else if (fileFacts) to = fileFacts.thumbprint;
   else throw new IisFtpsError('USAGE', 'Name the new certificate: to (--to NEW, a thumbprint) or toFile (--to-file FILE, a .cer/.crt/.pem)');
-  if (from !== null && from === to) throw new IisFtpsError('USAGE', `from and to are the same certificate (${to}); nothing to rotate`);
   const storeGiven = options.storeName === undefined || options.storeName === '' ? undefined : options.storeName;
   if (storeGiven !== undefined && !/^[\w .-]{1,64}$/u.test(storeGiven)) {
     throw new IisFtpsError('INVALID_VALUE', `storeName ${JSON.stringify(storeGiven)} is not a certificate store name; stores are named like My, WebHosting or Root`, { setting: 'serverCertStoreName', value: storeGiven });
@@ -179,12 +178,13 @@ export async function rotateFtpsCertificate(options: ConnectionOptions & Progres
       const st = storeAt(session, t);
       const storeOk = st.value.toUpperCase() === store.toUpperCase();
       const isAlso = 'site' in t && also.has(t.site);
-      if (hash.own && from !== null && sameThumbprint(hash.value, from)) {
-        heldOld = true;
-        plan.push({ target: t, reason: 'held-old', oldHash: hash.value, oldStore: st.own ? st.value : null });
-      } else if (hash.own && sameThumbprint(hash.value, to)) {
+      // NEW first: a script that reruns with from = to (the last thumbprint it bound) checks that NEW is in place.
+      if (hash.own && sameThumbprint(hash.value, to)) {
         alreadyNew.push(identity);
         if (!storeOk || isAlso) plan.push({ target: t, reason: storeOk ? 'also-site' : 'store-name', oldHash: hash.value, oldStore: st.own ? st.value : null });
+      } else if (hash.own && from !== null && sameThumbprint(hash.value, from)) {
+        heldOld = true;
+        plan.push({ target: t, reason: 'held-old', oldHash: hash.value, oldStore: st.own ? st.value : null });
       } else if (isAlso) {
         plan.push({ target: t, reason: 'also-site', oldHash: hash.own ? hash.value : null, oldStore: st.own ? st.value : null });
       } else if (identity.level === 'site') {
@@ -215,7 +215,7 @@ export async function rotateFtpsCertificate(options: ConnectionOptions & Progres
       }
     });
     // The guarantee a renewal script relies on: after this commit nothing holds OLD, not even by inheritance.
-    if (from !== null) {
+    if (from !== null && from !== to) {
       const still = targets.filter((t) => sameThumbprint(hashAt(session, t).value, from)).map((t) => session.identity(t));
       if (still.length) throw new IisFtpsError('BACKEND_FAILED', `Internal check failed: ${still.length} level(s) would still use ${from}; nothing was written`);
     }

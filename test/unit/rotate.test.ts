@@ -87,6 +87,15 @@ describe('rotateFtpsCertificate', function () {
     assert.ok(r.changes.every((c) => c.setting === 'serverCertStoreName'));
   });
 
+  it('with from = to (a script rerunning with the last thumbprint it bound) checks that it is in place: no change, or OLD_CERTIFICATE_NOT_FOUND', async () => {
+    const config = writeRenewalConfig();
+    const r = await rotateFtpsCertificate({ config, backend: 'xml', from: OLD, to: OLD.toLowerCase() });
+    assert.equal(r.status, 'already');
+    assert.equal(r.written, false);
+    assert.equal(r.alreadyNew.length, 3);
+    assert.equal(await codeOf(() => rotateFtpsCertificate({ config, backend: 'xml', from: NEW, to: NEW })), 'OLD_CERTIFICATE_NOT_FOUND');
+  });
+
   it('fails with OLD_CERTIFICATE_NOT_FOUND, writing nothing, when OLD is bound nowhere and NEW is not in place', async () => {
     const config = writeRenewalConfig();
     const bytes = readBytes(config);
@@ -111,11 +120,10 @@ describe('rotateFtpsCertificate', function () {
     assert.equal(await codeOf(() => rotateFtpsCertificate({ config: first, backend: 'xml', from: OLD, to: NEW, alsoSites: ['No Such Site'] })), 'SITE_NOT_FOUND');
   });
 
-  it('refuses bad input before reading: bad thumbprints, same from and to, no new certificate, no old one and no site', async () => {
+  it('refuses bad input before reading: bad thumbprints, no new certificate, no old one and no site, a bad store name', async () => {
     const config = writeRenewalConfig();
     assert.equal(await codeOf(() => rotateFtpsCertificate({ config, backend: 'xml', from: 'abc', to: NEW })), 'INVALID_VALUE');
     assert.equal(await codeOf(() => rotateFtpsCertificate({ config, backend: 'xml', from: OLD, to: `${NEW}0` })), 'INVALID_VALUE');
-    assert.equal(await codeOf(() => rotateFtpsCertificate({ config, backend: 'xml', from: OLD, to: OLD.toLowerCase() })), 'USAGE');
     assert.equal(await codeOf(() => rotateFtpsCertificate({ config, backend: 'xml', from: OLD })), 'USAGE');
     assert.equal(await codeOf(() => rotateFtpsCertificate({ config, backend: 'xml', to: NEW })), 'USAGE');
     assert.equal(await codeOf(() => rotateFtpsCertificate({ config, backend: 'xml', from: OLD, to: NEW, storeName: 'My"><x' })), 'INVALID_VALUE');

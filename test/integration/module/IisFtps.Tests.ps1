@@ -28,7 +28,7 @@ BeforeAll {
 Describe 'Manifest and import' {
     It 'passes Test-ModuleManifest with explicit exports, both editions and PowerShell 5.1' {
         $m = Test-ModuleManifest -Path $Manifest -ErrorAction Stop
-        @($m.ExportedFunctions.Keys | Sort-Object) | Should -Be @('Get-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Set-IisFtpsSetting', 'Test-IisFtpsSetting')
+        @($m.ExportedFunctions.Keys | Sort-Object) | Should -Be @('Get-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Set-IisFtpsSetting', 'Test-IisFtpsSetting', 'Update-IisFtpsCertificate')
         $m.ExportedCmdlets.Count | Should -Be 0
         $m.ExportedAliases.Count | Should -Be 0
         $m.ExportedVariables.Count | Should -Be 0
@@ -37,12 +37,13 @@ Describe 'Manifest and import' {
         $package = Get-Content -Raw (Join-Path $Repo 'package.json') | ConvertFrom-Json
         $m.Version | Should -Be ([version]$package.version)
         $data = Import-PowerShellDataFile -Path $Manifest
-        @($data.FunctionsToExport) | Should -Be @('Get-IisFtpsSetting', 'Set-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Test-IisFtpsSetting')
+        @($data.FunctionsToExport) | Should -Be @('Get-IisFtpsSetting', 'Set-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Test-IisFtpsSetting', 'Update-IisFtpsCertificate')
         $data.RootModule | Should -Be 'module/IisFtps.psm1'
     }
 
-    It 'exports exactly the four cmdlets' {
-        @(Get-Command -Module $ModuleName | ForEach-Object Name | Sort-Object) | Should -Be @('Get-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Set-IisFtpsSetting', 'Test-IisFtpsSetting')
+    It 'exports exactly the five cmdlets, one per file of module/Public' {
+        @(Get-Command -Module $ModuleName | ForEach-Object Name | Sort-Object) | Should -Be @('Get-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Set-IisFtpsSetting', 'Test-IisFtpsSetting', 'Update-IisFtpsCertificate')
+        @(Get-ChildItem -LiteralPath (Join-Path $Repo 'module/Public') -Filter '*.ps1' | ForEach-Object BaseName | Sort-Object) | Should -Be @(Get-Command -Module $ModuleName | ForEach-Object Name | Sort-Object)
     }
 
     It 'has no side effects on import: no assembly loaded, no process started, no file read' {
@@ -64,7 +65,7 @@ $schemaRead = & (Get-Module Manifest) { $null -ne $script:IisFtpsSchemaCache }
         @($r.newAssemblies | Where-Object { $_ -match 'Web\.Administration|IisFtps' }) | Should -BeNullOrEmpty
     }
 
-    It 'has comment-based help with a synopsis, a description, examples and every parameter described on <_>' -ForEach @('Get-IisFtpsSetting', 'Set-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Test-IisFtpsSetting') {
+    It 'has comment-based help with a synopsis, a description, examples and every parameter described on <_>' -ForEach @('Get-IisFtpsSetting', 'Set-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Test-IisFtpsSetting', 'Update-IisFtpsCertificate') {
         $help = Get-Help -Name $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis | Should -Not -Match ('^\s*' + $_ + '\s*\[')
@@ -311,5 +312,165 @@ Describe 'Both paths agree' {
         $results['NodeCli'] | Should -Be $results['ServerManager']
         $results['ServerManager'] | Should -Match 'no-revocation-check'
         $results['ServerManager'] | Should -Match 'cert-require-with-optional-tls'
+    }
+}
+
+Describe 'Certificate renewal through <_>' -ForEach @('ServerManager', 'NodeCli') {
+    BeforeAll {
+        $script:Kind = $_
+        $script:Old = '1111111111111111111111111111111111111111'
+        $script:New = 'ABCDEF0123456789ABCDEF0123456789ABCDEF01'
+        $script:Third = '3333333333333333333333333333333333333333'
+        function script:New-RenewalConfig {
+            $path = Join-Path $TestDrive ('{0}.config' -f [guid]::NewGuid().ToString('n'))
+            Copy-Item -LiteralPath $env:IIS_FTPS_TEST_RENEWAL -Destination $path
+            return $path
+        }
+        function script:Get-Own([string] $Config, [string] $Site) {
+            if ($Site) { $r = Get-IisFtpsSetting -SiteName $Site -ConfigPath $Config } else { $r = Get-IisFtpsSetting -SiteDefaults -ConfigPath $Config }
+            return @{ hash = $r.ServerCertHash; hashSource = $r.Source.serverCertHash; store = $r.ServerCertStoreName; storeSource = $r.Source.serverCertStoreName }
+        }
+    }
+    BeforeEach {
+        Use-Backend $Kind
+        $script:Config = New-RenewalConfig
+        $script:Log = Join-Path $TestDrive ('cli-{0}.log' -f [guid]::NewGuid().ToString('n'))
+        $env:IIS_FTPS_TEST_CLI_LOG = $Log
+    }
+    AfterEach { Remove-Item Env:IIS_FTPS_TEST_CLI_LOG -ErrorAction SilentlyContinue }
+
+    It 'replaces OLD in siteDefaults, the FTP-only and the mixed site (hash and store), leaves the third, lists it, one commit; a rerun writes nothing' {
+        if ($Kind -eq 'ServerManager') {
+            $global:IisFtpsTestChangeSet = & (Get-Module $ModuleName) { ${function:Invoke-IisFtpsChangeSet} }
+            Mock -ModuleName $ModuleName Invoke-IisFtpsChangeSet { & $global:IisFtpsTestChangeSet -ChangeSet $ChangeSet -ConfigPath $ConfigPath }
+        }
+        $r = Update-IisFtpsCertificate -OldThumbprint ("`u{200E}" + ($Old -replace '(..)(?!$)', '$1 ')) -NewThumbprint $New.ToLowerInvariant() -StoreName WebHosting -ConfigPath $Config -WarningVariable warnings -WarningAction SilentlyContinue
+        $r.PSObject.TypeNames[0] | Should -Be 'IisFtps.CertificateRotation'
+        $r.Status | Should -Be 'rotated'
+        $r.Written | Should -BeTrue
+        $r.NewThumbprint | Should -Be $New
+        @($r.Changed.Target) | Should -Be @('siteDefaults', 'site "ftp-only" (id 2)', 'site "Mixed Web and FTP" (id 3)')
+        @($r.Unrelated.SiteName) | Should -Be @('Other Customer')
+        @($r.Unrelated.ServerCertHash) | Should -Be @($Third)
+        ($warnings | Out-String) | Should -Match 'site "Other Customer" \(id 4\) uses neither the old nor the new certificate'
+        if ($Kind -eq 'ServerManager') { Should -Invoke -ModuleName $ModuleName Invoke-IisFtpsChangeSet -Times 1 -Exactly }
+        else { @(Get-Content -LiteralPath $Log | Where-Object { $_.StartsWith('["rotate-cert"') -and -not $_.Contains('"--what-if"') }).Count | Should -Be 1 }
+        foreach ($site in @('', 'ftp-only', 'Mixed Web and FTP')) {
+            $o = Get-Own $Config $site
+            $o.hash | Should -Be $New -Because $site
+            $o.store | Should -Be 'WebHosting' -Because $site
+            $o.hashSource | Should -Be $(if ($site) { 'site' } else { 'siteDefaults' })
+        }
+        (Get-Own $Config 'Other Customer').hash | Should -Be $Third
+        (Get-Own $Config 'Inherits').hashSource | Should -Be 'siteDefaults'
+        (Get-Content -Raw -LiteralPath $Config) | Should -Not -Match $Old
+
+        $before = Get-FileState $Config
+        $again = Update-IisFtpsCertificate -OldThumbprint $Old -NewThumbprint $New -StoreName webhosting -ConfigPath $Config -WarningAction SilentlyContinue -Verbose 4>&1
+        $result = @($again | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })[0]
+        $result.Status | Should -Be 'already'
+        $result.Written | Should -BeFalse
+        ($again | Out-String) | Should -Match 'already in place'
+        (Get-FileState $Config).hash | Should -Be $before.hash
+        (Get-FileState $Config).mtime | Should -Be $before.mtime
+    }
+
+    It 'binds -NewThumbprint from a Posh-ACME certificate object and from an X509Certificate2 in the pipeline' {
+        $pa = [pscustomobject]@{ PSTypeName = 'PoshACME.PACertificate'; Subject = 'CN=ftp.example.net'; NotBefore = (Get-Date).AddDays(-1); NotAfter = (Get-Date).AddDays(89); KeyLength = '2048'; Thumbprint = $New; AllSANs = @('ftp.example.net'); CertFile = 'cert.cer' }
+        ($pa | Update-IisFtpsCertificate -OldThumbprint $Old -ConfigPath $Config -WarningAction SilentlyContinue).Status | Should -Be 'rotated'
+        (Get-Own $Config 'ftp-only').hash | Should -Be $New
+        $x509 = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList $env:IIS_FTPS_TEST_CERT_PEM
+        $r = $x509 | Update-IisFtpsCertificate -OldThumbprint $New -ConfigPath $Config -WarningAction SilentlyContinue
+        $r.NewThumbprint | Should -Be $x509.Thumbprint.ToUpperInvariant()
+        (Get-Own $Config 'Mixed Web and FTP').hash | Should -Be $x509.Thumbprint.ToUpperInvariant()
+    }
+
+    It '-WhatIf writes nothing and says what would change' {
+        $before = Get-FileState $Config
+        $r = Update-IisFtpsCertificate -OldThumbprint $Old -NewThumbprint $New -ConfigPath $Config -WhatIf -WarningAction SilentlyContinue
+        $r.Status | Should -Be 'what-if'
+        @($r.Changes).Count | Should -Be 5
+        (Get-FileState $Config).hash | Should -Be $before.hash
+        (Get-FileState $Config).mtime | Should -Be $before.mtime
+    }
+
+    It 'stops with OLD_CERTIFICATE_NOT_FOUND, writing nothing, when OLD is bound nowhere; with an unknown -AlsoSite, SITE_NOT_FOUND' {
+        $before = Get-FileState $Config
+        $err = $null
+        try { Update-IisFtpsCertificate -OldThumbprint ('2' * 40) -NewThumbprint $New -ConfigPath $Config -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'OLD_CERTIFICATE_NOT_FOUND,Update-IisFtpsCertificate'
+        $err = $null
+        try { Update-IisFtpsCertificate -OldThumbprint $Old -NewThumbprint $New -AlsoSite 'No Such Site' -ConfigPath $Config -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'SITE_NOT_FOUND,Update-IisFtpsCertificate'
+        $err = $null
+        try { Update-IisFtpsCertificate -OldThumbprint 'abc' -NewThumbprint $New -ConfigPath $Config -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'INVALID_VALUE,Update-IisFtpsCertificate'
+        (Get-FileState $Config).hash | Should -Be $before.hash
+    }
+
+    It 'binds -AlsoSite sites in the same commit' {
+        $r = Update-IisFtpsCertificate -OldThumbprint $Old -NewThumbprint $New -AlsoSite 'other customer' -ConfigPath $Config -WarningAction SilentlyContinue
+        @($r.Changed | Where-Object Reason -eq 'also-site').SiteName | Should -Be 'Other Customer'
+        @($r.Unrelated).Count | Should -Be 0
+        (Get-Own $Config 'Other Customer').hash | Should -Be $New
+    }
+}
+
+Describe 'Certificate checks on live IIS (ServerManager path, the store a test double)' {
+    BeforeAll {
+        $script:Old = '1111111111111111111111111111111111111111'
+        $script:Cases = Get-Content -Raw -LiteralPath $env:IIS_FTPS_TEST_JUDGE_CASES | ConvertFrom-Json
+    }
+    BeforeEach {
+        Use-Backend 'ServerManager'
+        $script:Config = Join-Path $TestDrive ('{0}.config' -f [guid]::NewGuid().ToString('n'))
+        Copy-Item -LiteralPath $env:IIS_FTPS_TEST_RENEWAL -Destination $Config
+        # As on live IIS, where the machine's store is consulted (Cert:\LocalMachine on Windows); each test puts the certificate there.
+        Mock -ModuleName $ModuleName Test-IisFtpsCertificateStoreVisible { $true }
+    }
+
+    It 'judges every case as src/certificates/judge.ts does: the same codes and words (<name>)' -ForEach @(Get-Content -Raw -LiteralPath $env:IIS_FTPS_TEST_JUDGE_CASES | ConvertFrom-Json | ForEach-Object { @{ name = $_.name; case = $_ } }) {
+        $got = @(& (Get-Module $ModuleName) { param($f) Get-IisFtpsCertificateProblem -Certificate $f } $case.facts)
+        @($got | ForEach-Object { '{0}: {1}' -f $_.code, $_.message }) | Should -Be @($case.problems | ForEach-Object { '{0}: {1}' -f $_.code, $_.message })
+    }
+
+    It 'refuses the new certificate with the code of its problem and writes nothing; -Force binds it with a warning' -ForEach @(
+        @{ name = 'keyless'; code = 'CERTIFICATE_NO_PRIVATE_KEY' }, @{ name = 'expired'; code = 'CERTIFICATE_EXPIRED' },
+        @{ name = 'not yet valid'; code = 'CERTIFICATE_NOT_YET_VALID' }, @{ name = 'client only'; code = 'CERTIFICATE_NOT_FOR_SERVER_AUTH' }
+    ) {
+        $global:IisFtpsTestCertificate = ($Cases | Where-Object name -eq $name).facts
+        Mock -ModuleName $ModuleName Get-IisFtpsStoreCertificate { $global:IisFtpsTestCertificate }
+        $before = Get-FileState $Config
+        $err = $null
+        try { Update-IisFtpsCertificate -OldThumbprint $Old -NewThumbprint $global:IisFtpsTestCertificate.thumbprint -ConfigPath $Config -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be "$code,Update-IisFtpsCertificate"
+        $err.Exception.Message | Should -Match '-Force'
+        (Get-FileState $Config).hash | Should -Be $before.hash
+        $r = Update-IisFtpsCertificate -OldThumbprint $Old -NewThumbprint $global:IisFtpsTestCertificate.thumbprint -ConfigPath $Config -Force -WarningVariable w -WarningAction SilentlyContinue
+        $r.Status | Should -Be 'rotated'
+        ($w | Out-String) | Should -Match ([regex]::Escape($code))
+    }
+
+    It 'takes the store the certificate is found in; refuses one that is not there with CERTIFICATE_NOT_FOUND' {
+        $global:IisFtpsTestCertificate = ($Cases | Where-Object name -eq 'keyless').facts | Select-Object *
+        $global:IisFtpsTestCertificate.hasPrivateKey = $true
+        Mock -ModuleName $ModuleName Get-IisFtpsStoreCertificate { $global:IisFtpsTestCertificate }
+        $r = Update-IisFtpsCertificate -OldThumbprint $Old -NewThumbprint $global:IisFtpsTestCertificate.thumbprint -ConfigPath $Config -WarningAction SilentlyContinue
+        $r.StoreName | Should -Be 'WebHosting'
+        (Get-IisFtpsSetting -SiteDefaults -ConfigPath $Config).ServerCertStoreName | Should -Be 'WebHosting'
+        Mock -ModuleName $ModuleName Get-IisFtpsStoreCertificate { $null }
+        $err = $null
+        try { Update-IisFtpsCertificate -OldThumbprint $global:IisFtpsTestCertificate.thumbprint -NewThumbprint ('4' * 40) -ConfigPath $Config -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'CERTIFICATE_NOT_FOUND,Update-IisFtpsCertificate'
+    }
+
+    It 'Test-IisFtpsSetting reports the bound certificate as the store has it' {
+        $global:IisFtpsTestCertificate = ($Cases | Where-Object name -eq 'expired').facts
+        Set-IisFtpsSetting -SiteName 'ftp-only' -ServerCertHash $global:IisFtpsTestCertificate.thumbprint -ConfigPath $Config
+        Mock -ModuleName $ModuleName Get-IisFtpsStoreCertificate { if ($Thumbprint -eq $global:IisFtpsTestCertificate.thumbprint) { $global:IisFtpsTestCertificate } else { $null } }
+        $f = @(Test-IisFtpsSetting -SiteName 'ftp-only', 'Other Customer' -ConfigPath $Config)
+        ($f | Where-Object SiteName -eq 'ftp-only').Rule | Should -Be 'server-certificate-unusable'
+        ($f | Where-Object SiteName -eq 'ftp-only').Message | Should -Match 'CERTIFICATE_EXPIRED'
+        ($f | Where-Object SiteName -eq 'Other Customer').Rule | Should -Be 'server-certificate-not-in-store'
     }
 }
