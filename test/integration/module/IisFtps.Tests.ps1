@@ -474,3 +474,94 @@ Describe 'Certificate checks on live IIS (ServerManager path, the store a test d
         ($f | Where-Object SiteName -eq 'Other Customer').Rule | Should -Be 'server-certificate-not-in-store'
     }
 }
+
+Describe 'Recipes of docs/certificate-renewal.md' {
+    BeforeAll {
+        $script:Recipes = Join-Path $Repo 'docs/recipes'
+        $script:Old = '1111111111111111111111111111111111111111'
+        $script:New = 'ABCDEF0123456789ABCDEF0123456789ABCDEF01'
+        function script:New-RenewalConfig {
+            $path = Join-Path $TestDrive ('{0}.config' -f [guid]::NewGuid().ToString('n'))
+            Copy-Item -LiteralPath $env:IIS_FTPS_TEST_RENEWAL -Destination $path
+            return $path
+        }
+    }
+    BeforeEach { Use-Backend 'NodeCli' }
+
+    It 'win-acme: the script step with {CertThumbprint} {OldCertThumbprint} {StorePath} exits 0, again 0 without a change, 1 when OLD is bound nowhere' {
+        $config = New-RenewalConfig
+        $out = & (Join-Path $Recipes 'win-acme-ftps.ps1') $New $Old 'WebHosting' -ConfigPath $config 3>$null
+        $LASTEXITCODE | Should -Be 0
+        ($out | Out-String) | Should -Match 'FTP certificate rotated: 3 level\(s\) changed, written: True'
+        (Get-IisFtpsSetting -SiteDefaults -ConfigPath $config).ServerCertStoreName | Should -Be 'WebHosting'
+        $before = Get-FileState $config
+        $out = & (Join-Path $Recipes 'win-acme-ftps.ps1') $New $Old 'WebHosting' -ConfigPath $config 3>$null
+        $LASTEXITCODE | Should -Be 0
+        ($out | Out-String) | Should -Match 'FTP certificate already: 0 level\(s\) changed, written: False'
+        (Get-FileState $config).hash | Should -Be $before.hash
+        & (Join-Path $Recipes 'win-acme-ftps.ps1') ('4' * 40) ('2' * 40) 'My' -ConfigPath $config 3>$null 2>$null
+        $LASTEXITCODE | Should -Be 1
+        (Get-FileState $config).hash | Should -Be $before.hash
+    }
+
+    It 'win-acme: at the first issuance (no {OldCertThumbprint}) binds the sites named, and fails clearly without any' {
+        $config = New-RenewalConfig
+        & (Join-Path $Recipes 'win-acme-ftps.ps1') $New '' 'My' 'Other Customer, Inherits' -ConfigPath $config 3>$null
+        $LASTEXITCODE | Should -Be 0
+        (Get-IisFtpsSetting -SiteName 'Inherits' -ConfigPath $config).ServerCertHash | Should -Be $New
+        (Get-IisFtpsSetting -SiteDefaults -ConfigPath $config).ServerCertHash | Should -Be $Old
+        $err = & (Join-Path $Recipes 'win-acme-ftps.ps1') $New '' 'My' -ConfigPath $config 3>$null 2>&1
+        $LASTEXITCODE | Should -Be 1
+        ($err | Out-String) | Should -Match 'USAGE'
+    }
+
+    It 'Posh-ACME: the renewed certificate object pipes into Update-IisFtpsCertificate; not due, nothing changes' {
+        $config = New-RenewalConfig
+        # Test doubles of Posh-ACME's commands, returning objects shaped as its PACertificate.
+        $global:IisFtpsTestPa = @{ current = $Old; due = $true; installed = @() }
+        function global:Get-PACertificate { param([string] $MainDomain) [pscustomobject]@{ PSTypeName = 'PoshACME.PACertificate'; Subject = "CN=$MainDomain"; Thumbprint = $global:IisFtpsTestPa.current; AllSANs = @($MainDomain) } }
+        function global:Submit-Renewal {
+            param([string] $MainDomain)
+            if (-not $global:IisFtpsTestPa.due) { return }
+            $global:IisFtpsTestPa.current = 'ABCDEF0123456789ABCDEF0123456789ABCDEF01'
+            [pscustomobject]@{ PSTypeName = 'PoshACME.PACertificate'; Subject = "CN=$MainDomain"; NotBefore = (Get-Date); NotAfter = (Get-Date).AddDays(90); Thumbprint = $global:IisFtpsTestPa.current; AllSANs = @($MainDomain); PfxFile = 'cert.pfx' }
+        }
+        function global:Install-PACertificate { param([Parameter(ValueFromPipeline)] $PACertificate, [string] $StoreLocation, [string] $StoreName) process { $global:IisFtpsTestPa.installed += , @($PACertificate.Thumbprint, $StoreLocation, $StoreName) } }
+        try {
+            $r = & (Join-Path $Recipes 'posh-acme-ftps.ps1') -MainDomain 'ftp.example.net' -StoreName 'WebHosting' -ConfigPath $config 3>$null
+            $r.Status | Should -Be 'rotated'
+            $r.NewThumbprint | Should -Be $New
+            @($global:IisFtpsTestPa.installed[0]) | Should -Be @($New, 'LocalMachine', 'WebHosting')
+            foreach ($site in 'ftp-only', 'Mixed Web and FTP') { (Get-IisFtpsSetting -SiteName $site -ConfigPath $config).ServerCertHash | Should -Be $New }
+            $before = Get-FileState $config
+            $global:IisFtpsTestPa.due = $false
+            (& (Join-Path $Recipes 'posh-acme-ftps.ps1') -MainDomain 'ftp.example.net' -ConfigPath $config | Out-String) | Should -Match 'not due'
+            (Get-FileState $config).hash | Should -Be $before.hash
+        } finally {
+            Remove-Item Function:\Get-PACertificate, Function:\Submit-Renewal, Function:\Install-PACertificate -ErrorAction SilentlyContinue
+        }
+    }
+
+    It 'a scheduled task running the CLI: moves to the certificate in the file once, then writes nothing; a refused certificate exits non-zero' {
+        $config = New-RenewalConfig
+        $state = Join-Path $TestDrive ('state-{0}.txt' -f [guid]::NewGuid().ToString('n'))
+        Set-Content -LiteralPath $state -Value $Old
+        $cli = @((Get-Command node -CommandType Application)[0].Source, $env:IIS_FTPS_CLI)
+        $x509 = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList $env:IIS_FTPS_TEST_CERT_PEM
+        $out = & (Join-Path $Recipes 'scheduled-task-ftps.ps1') -CertificateFile $env:IIS_FTPS_TEST_CERT_PEM -StateFile $state -ConfigPath $config -Cli $cli
+        $LASTEXITCODE | Should -Be 0
+        ($out | Out-String) | Should -Match 'rotated'
+        (Get-Content -Raw -LiteralPath $state).Trim() | Should -Be $x509.Thumbprint.ToUpperInvariant()
+        (Get-IisFtpsSetting -SiteName 'ftp-only' -ConfigPath $config).ServerCertHash | Should -Be $x509.Thumbprint.ToUpperInvariant()
+        $before = Get-FileState $config
+        $out = & (Join-Path $Recipes 'scheduled-task-ftps.ps1') -CertificateFile $env:IIS_FTPS_TEST_CERT_PEM -StateFile $state -ConfigPath $config -Cli $cli
+        $LASTEXITCODE | Should -Be 0
+        ($out | Out-String) | Should -Match 'already'
+        (Get-FileState $config).hash | Should -Be $before.hash
+        $expired = (Get-Content -Raw -LiteralPath $env:IIS_FTPS_TEST_JUDGE_CASES | ConvertFrom-Json | Where-Object name -eq 'expired').file
+        & (Join-Path $Recipes 'scheduled-task-ftps.ps1') -CertificateFile $expired -StateFile $state -ConfigPath $config -Cli $cli 2>$null
+        $LASTEXITCODE | Should -Be 1
+        (Get-FileState $config).hash | Should -Be $before.hash
+        (Get-Content -Raw -LiteralPath $state).Trim() | Should -Be $x509.Thumbprint.ToUpperInvariant()
+    }
+}

@@ -32,7 +32,10 @@ function certificateFixtures(dir: string): Record<string, string> {
   const cases = [
     { name: 'good', facts: { ...good.facts, store: 'My', hasPrivateKey: true } },
     { name: 'keyless', facts: { ...good.facts, store: 'WebHosting', hasPrivateKey: false } },
-    { name: 'expired', facts: { ...makeCertificate({ notBefore: daysFromNow(-90), notAfter: daysFromNow(-1) }).facts, store: 'My', hasPrivateKey: true } },
+    (() => {
+      const expired = makeCertificate({ notBefore: daysFromNow(-90), notAfter: daysFromNow(-1) });
+      return { name: 'expired', file: expired.pem, facts: { ...expired.facts, store: 'My', hasPrivateKey: true } };
+    })(),
     { name: 'not yet valid', facts: { ...makeCertificate({ notBefore: daysFromNow(1), notAfter: daysFromNow(90) }).facts, store: 'My', hasPrivateKey: true } },
     { name: 'client only', facts: { ...makeCertificate({ eku: 'client' }).facts, store: 'My', hasPrivateKey: true } },
     { name: 'no EKU', facts: { ...makeCertificate({ eku: 'none' }).facts, store: 'My', hasPrivateKey: true } },
