@@ -44,7 +44,8 @@ $ErrorActionPreference = 'Stop'
 if (-not (Get-Command -Name Update-IisFtpsCertificate -ErrorAction SilentlyContinue)) { Import-Module IisFtps }
 $sites = @($AlsoSite -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
 try {
-    $arguments = @{ NewThumbprint = $NewThumbprint; AlsoSite = $sites }
+    $arguments = @{ NewThumbprint = $NewThumbprint }
+    if ($sites.Count -gt 0) { $arguments.AlsoSite = $sites }
     if ($OldThumbprint) { $arguments.OldThumbprint = $OldThumbprint }
     if ($StoreName) { $arguments.StoreName = $StoreName }
     if ($ConfigPath) { $arguments.ConfigPath = $ConfigPath }

@@ -55,6 +55,13 @@ function ConvertTo-IisFtpsUtcDate {
     return $null
 }
 
+function Format-IisFtpsIsoDate {
+    <# A date as the ISO 8601 text CertificateInfo carries (ConvertFrom-Json may have made it a DateTime). #>
+    param([AllowNull()] $Value)
+    if ($Value -is [datetime]) { return $Value.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [System.Globalization.CultureInfo]::InvariantCulture) }
+    return [string]$Value
+}
+
 function Get-IisFtpsCertificateProblem {
     <#
     The problems of a certificate as an FTP server certificate at -Now, in the order and words of
@@ -70,14 +77,23 @@ function Get-IisFtpsCertificateProblem {
         $in = $(if ($store) { ' in LocalMachine\{0}' -f $store } else { '' })
         @{ code = 'CERTIFICATE_NO_PRIVATE_KEY'; message = ('certificate {0}{1} has no private key, so the FTP service cannot use it for TLS; import it with its key (the .pfx)' -f $who, $in) }
     }
-    $notBefore = Get-IisFtpsProperty $Certificate 'notBefore'
-    $notAfter = Get-IisFtpsProperty $Certificate 'notAfter'
+    $notBefore = Format-IisFtpsIsoDate (Get-IisFtpsProperty $Certificate 'notBefore')
+    $notAfter = Format-IisFtpsIsoDate (Get-IisFtpsProperty $Certificate 'notAfter')
     $to = ConvertTo-IisFtpsUtcDate $notAfter
     $from = ConvertTo-IisFtpsUtcDate $notBefore
     if ($null -ne $to -and $now -gt $to) { @{ code = 'CERTIFICATE_EXPIRED'; message = ('certificate {0} expired on {1}; clients refuse it' -f $who, $notAfter) } }
     if ($null -ne $from -and $now -lt $from) { @{ code = 'CERTIFICATE_NOT_YET_VALID'; message = ('certificate {0} is not valid before {1}; clients refuse it until then' -f $who, $notBefore) } }
-    $ekus = Get-IisFtpsProperty $Certificate 'enhancedKeyUsages'
-    if ($null -ne $ekus) {
+    # Read directly: an empty list (no purpose at all) must not become $null (no EKU extension: any purpose).
+    $hasEku = $false
+    $ekus = $null
+    if ($Certificate -is [System.Collections.IDictionary]) {
+        if ($Certificate.Contains('enhancedKeyUsages')) { $ekus = $Certificate['enhancedKeyUsages'] }
+    } else {
+        $p = $Certificate.PSObject.Properties['enhancedKeyUsages']
+        if ($null -ne $p) { $ekus = $p.Value }
+    }
+    $hasEku = $null -ne $ekus
+    if ($hasEku) {
         $list = @($ekus)
         if ($list -notcontains $script:IisFtpsServerAuthOid -and $list -notcontains $script:IisFtpsAnyEkuOid) {
             $shown = $(if ($list.Count -gt 0) { $list -join ', ' } else { 'empty' })

@@ -35,7 +35,7 @@ $script:IisFtpsDoctorRules = @(
                 $end = ConvertTo-IisFtpsUtcDate $c.certificate.notAfter
                 if ($null -ne $end) {
                     $left = [math]::Floor(($end - [datetime]::UtcNow).TotalDays)
-                    if ($left -ge 0 -and $left -lt 30) { 'the server certificate {0} expires in {1} day(s), on {2}; renew it and run iis-ftps rotate-cert' -f $c.certificate.thumbprint, $left, $c.certificate.notAfter }
+                    if ($left -ge 0 -and $left -lt 30) { 'the server certificate {0} expires in {1} day(s), on {2}; renew it and run iis-ftps rotate-cert' -f $c.certificate.thumbprint, $left, (Format-IisFtpsIsoDate $c.certificate.notAfter) }
                 }
             } } }
 )

@@ -89,7 +89,7 @@ function Update-IisFtpsCertificate {
 
         [string] $StoreName,
 
-        [ValidateNotNullOrEmpty()]
+        [AllowEmptyCollection()]
         [string[]] $AlsoSite = @(),
 
         [string] $ConfigPath,
@@ -100,6 +100,7 @@ function Update-IisFtpsCertificate {
         try {
             $config = Resolve-IisFtpsConfigPath -Cmdlet $PSCmdlet -ConfigPath $ConfigPath
             $from = $(if ($OldThumbprint) { ConvertTo-IisFtpsThumbprint -Value $OldThumbprint -What 'OldThumbprint (the old certificate)' } else { '' })
+            if (@($AlsoSite | Where-Object { [string]::IsNullOrEmpty($_) }).Count -gt 0) { throw (New-IisFtpsException -Code USAGE -Message 'AlsoSite names an empty site name; pass site names.') }
             if (-not $from -and $AlsoSite.Count -eq 0) {
                 throw (New-IisFtpsException -Code USAGE -Message 'Name the certificate being replaced (-OldThumbprint), or the sites to bind the new one to (-AlsoSite).')
             }

@@ -510,9 +510,11 @@ Describe 'Recipes of docs/certificate-renewal.md' {
         $LASTEXITCODE | Should -Be 0
         (Get-IisFtpsSetting -SiteName 'Inherits' -ConfigPath $config).ServerCertHash | Should -Be $New
         (Get-IisFtpsSetting -SiteDefaults -ConfigPath $config).ServerCertHash | Should -Be $Old
-        $err = & (Join-Path $Recipes 'win-acme-ftps.ps1') $New '' 'My' -ConfigPath $config 3>$null 2>&1
+        # As win-acme runs it: a process of its own, the reason on its stderr.
+        $command = "Import-Module '{0}'; & '{1}' '{2}' '' 'My' -ConfigPath '{3}'; exit `$LASTEXITCODE" -f $Manifest, (Join-Path $Recipes 'win-acme-ftps.ps1'), $New, $config
+        $err = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $command 2>&1
         $LASTEXITCODE | Should -Be 1
-        ($err | Out-String) | Should -Match 'USAGE'
+        ($err | Out-String) | Should -Match 'FTP certificate not updated: Name the certificate being replaced .*USAGE'
     }
 
     It 'Posh-ACME: the renewed certificate object pipes into Update-IisFtpsCertificate; not due, nothing changes' {
