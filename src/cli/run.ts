@@ -114,7 +114,7 @@ function parse(argv: readonly string[]): { command: Command | 'help' | undefined
   }
   const [first, ...rest] = parsed.positionals;
   if (first !== undefined && first !== 'help' && !(COMMANDS as readonly string[]).includes(first)) {
-    throw usage(`Unknown command ${JSON.stringify(first)}. Commands: ${COMMANDS.join(', ')}`);
+    throw usage(`Unknown command ${JSON.stringify(first)}. Commands: ${[...COMMANDS, 'rotate-cert'].join(', ')}`);
   }
   return { command: first as Command | 'help' | undefined, values: parsed.values as Values, rest };
 }
@@ -271,7 +271,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     if (command === 'help' || command === undefined) {
       const topic = command === 'help' ? rest[0] : undefined;
-      if (topic !== undefined && !(topic in commandHelp)) throw usage(`No help on ${JSON.stringify(topic)}. Commands: ${COMMANDS.join(', ')}`);
+      if (topic !== undefined && !(topic in commandHelp)) throw usage(`No help on ${JSON.stringify(topic)}. Commands: ${[...COMMANDS, 'rotate-cert'].join(', ')}`);
       io.stdout(`${topic ? commandHelp[topic] : mainHelp()}\n`);
       return command === undefined && !values['help'] ? 2 : 0;
     }

@@ -81,5 +81,6 @@ describe('cli rotate-cert', function () {
     assert.match(help.out, /CERTIFICATE_NOT_FOR_SERVER_AUTH/);
     assert.equal((await cli(['help', 'rotate-cert'])).out, help.out);
     assert.match((await cli(['--help'])).out, /iis-ftps rotate-cert/);
+    assert.match((await cli(['rotate'])).err, /Commands: .*rotate-cert/);
   });
 });
