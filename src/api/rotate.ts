@@ -1,4 +1,5 @@
-import type { CertificateInfo } from '../backends/backend.js';
+import type { CertificateInfo, RawSite } from '../backends/backend.js';
+import { type SettingDef, findSetting } from '../schema/index.js';
 import { readCertificateFile } from '../certificates/file.js';
 import { type CertificateFacts, type CertificateProblem, judgeCertificate } from '../certificates/judge.js';
 import { canonicalThumbprint, sameThumbprint } from '../certificates/thumbprint.js';
@@ -74,17 +75,44 @@ export interface RotateReport extends ChangeReport {
   readonly check: CertificateCheck;
 }
 
-const hashAt = (session: FtpsSession, t: Target): { value: string | null; source: 'site' | 'siteDefaults' | 'default'; own: boolean } => {
-  const e = session.get(t).settings.ssl['serverCertHash']!;
-  const own = 'siteDefaults' in t ? e.source === 'siteDefaults' : e.source === 'site';
-  return { value: typeof e.value === 'string' ? e.value : null, source: e.source, own };
-};
+interface LevelSsl {
+  readonly hash: { readonly value: string | null; readonly source: 'site' | 'siteDefaults' | 'default'; readonly own: boolean };
+  readonly store: { readonly value: string; readonly own: boolean };
+}
 
-const storeAt = (session: FtpsSession, t: Target): { value: string; own: boolean } => {
-  const e = session.get(t).settings.ssl['serverCertStoreName']!;
-  const own = 'siteDefaults' in t ? e.source === 'siteDefaults' : e.source === 'site';
-  return { value: typeof e.value === 'string' ? e.value : '', own };
-};
+/** A level's ssl hash and store name, effective, and whether the level sets each itself, from what the session holds (staged values included). */
+function sslAt(session: FtpsSession, t: Target): LevelSsl {
+  const ssl = session.get(t).settings.ssl;
+  const mine = (source: string) => ('siteDefaults' in t ? source === 'siteDefaults' : source === 'site');
+  const hash = ssl['serverCertHash']!;
+  const store = ssl['serverCertStoreName']!;
+  return {
+    hash: { value: typeof hash.value === 'string' ? hash.value : null, source: hash.source, own: mine(hash.source) },
+    store: { value: typeof store.value === 'string' ? store.value : '', own: mine(store.source) },
+  };
+}
+
+const HASH = findSetting('serverCertHash')!;
+const STORE = findSetting('serverCertStoreName')!;
+
+/**
+ * The same for a site as read, without staged values: the two attributes straight from the
+ * backend's site (one lookup each where the site answers lazily), so a file of fifty thousand
+ * sites is gone through without building every setting of every site.
+ */
+function sslOfSite(site: RawSite, defaults: LevelSsl): LevelSsl {
+  const raw = (def: SettingDef): unknown => (site.attribute ? site.attribute(def.element, def.attribute) : site.elements[def.element]?.[def.attribute]);
+  const decode = (def: SettingDef, value: unknown): string | null => {
+    const r = def.def.codec.decode(value);
+    return r.ok && typeof r.value === 'string' ? r.value : null;
+  };
+  const h = raw(HASH);
+  const st = raw(STORE);
+  return {
+    hash: h === undefined ? { value: defaults.hash.value, source: defaults.hash.source, own: false } : { value: decode(HASH, h), source: 'site', own: true },
+    store: st === undefined ? { value: defaults.store.value, own: false } : { value: decode(STORE, st) ?? '', own: true },
+  };
+}
 
 function refuse(problems: readonly { code: CertificateProblem['code'] | 'CERTIFICATE_NOT_FOUND'; message: string }[]): never {
   const [first, ...more] = problems;
@@ -163,19 +191,23 @@ export async function rotateFtpsCertificate(options: ConnectionOptions & Progres
       }
       also.add(stored);
     }
-    const targets: Target[] = [{ siteDefaults: true }, ...sites.map((s): Target => ({ site: s.name }))];
     const plan: { target: Target; reason: RotationReason; oldHash: string | null; oldStore: string | null }[] = [];
     const alreadyNew: SiteIdentity[] = [];
     const inheriting: SiteIdentity[] = [];
     const unrelated: UnrelatedSite[] = [];
     let heldOld = false;
-    const seen = new Set<SiteIdentity>();
-    for (const t of targets) {
-      const identity = session.identity(t);
-      if (seen.has(identity)) continue; // two sites of one name: the first, as IIS finds it
-      seen.add(identity);
-      const hash = hashAt(session, t);
-      const st = storeAt(session, t);
+    const seen = new Set<string>();
+    const defaults = sslAt(session, { siteDefaults: true });
+    for (let i = 0; i <= sites.length; i++) {
+      const site = i === 0 ? null : sites[i - 1]!;
+      if (site) {
+        const key = site.name.toUpperCase();
+        if (seen.has(key)) continue; // two sites of one name: the first, as IIS finds it
+        seen.add(key);
+      }
+      const t: Target = site ? { site: site.name } : { siteDefaults: true };
+      const identity: SiteIdentity = site ? { level: 'site', name: site.name, id: site.id, protocols: site.protocols } : { level: 'siteDefaults', name: null, id: null, protocols: [] };
+      const { hash, store: st } = site ? sslOfSite(site, defaults) : defaults;
       const storeOk = st.value.toUpperCase() === store.toUpperCase();
       const isAlso = 'site' in t && also.has(t.site);
       // NEW first: a script that reruns with from = to (the last thumbprint it bound) checks that NEW is in place.
@@ -214,9 +246,10 @@ export async function rotateFtpsCertificate(options: ConnectionOptions & Progres
         changed.push({ target: session.identity(p.target), reason: p.reason, oldHash: p.oldHash, oldStore: p.oldStore });
       }
     });
-    // The guarantee a renewal script relies on: after this commit nothing holds OLD, not even by inheritance.
+    // The guarantee a renewal script relies on: after this commit no level that held OLD still does (and so no
+    // site inherits it). Read back from the staged session, before anything is written.
     if (from !== null && from !== to) {
-      const still = targets.filter((t) => sameThumbprint(hashAt(session, t).value, from)).map((t) => session.identity(t));
+      const still = [{ siteDefaults: true } as Target, ...plan.filter((p) => p.reason === 'held-old').map((p) => p.target)].filter((t) => sameThumbprint(sslAt(session, t).hash.value, from));
       if (still.length) throw new IisFtpsError('BACKEND_FAILED', `Internal check failed: ${still.length} level(s) would still use ${from}; nothing was written`);
     }
     const report = await phase('commit', options.onProgress, () => finish(session, options.whatIf ?? false));
