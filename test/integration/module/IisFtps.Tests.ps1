@@ -326,8 +326,12 @@ Describe 'Certificate renewal through <_>' -ForEach @('ServerManager', 'NodeCli'
             Copy-Item -LiteralPath $env:IIS_FTPS_TEST_RENEWAL -Destination $path
             return $path
         }
+        # Results are read back through ServerManager (in-process, and independent of the path under test).
         function script:Get-Own([string] $Config, [string] $Site) {
-            if ($Site) { $r = Get-IisFtpsSetting -SiteName $Site -ConfigPath $Config } else { $r = Get-IisFtpsSetting -SiteDefaults -ConfigPath $Config }
+            Use-Backend 'ServerManager'
+            try {
+                if ($Site) { $r = Get-IisFtpsSetting -SiteName $Site -ConfigPath $Config } else { $r = Get-IisFtpsSetting -SiteDefaults -ConfigPath $Config }
+            } finally { Use-Backend $script:Kind }
             return @{ hash = $r.ServerCertHash; hashSource = $r.Source.serverCertHash; store = $r.ServerCertStoreName; storeSource = $r.Source.serverCertStoreName }
         }
     }
@@ -486,7 +490,8 @@ Describe 'Recipes of docs/certificate-renewal.md' {
             return $path
         }
     }
-    BeforeEach { Use-Backend 'NodeCli' }
+    # The module's ServerManager path (in-process); the scheduled task's recipe runs the Node CLI itself.
+    BeforeEach { Use-Backend 'ServerManager' }
 
     It 'win-acme: the script step with {CertThumbprint} {OldCertThumbprint} {StorePath} exits 0, again 0 without a change, 1 when OLD is bound nowhere' {
         $config = New-RenewalConfig
