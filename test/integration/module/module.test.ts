@@ -14,7 +14,6 @@ import { SCHEMA_JSON, schemaText } from '../../../scripts/build-schema.js';
 import { FIXTURE, REPO, tempDir } from '../../support/fixture.js';
 import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
 import { findPester } from './pester.js';
-import { certificateFixtures } from '../../support/module-certificates.js';
 
 const HERE = join(REPO, 'test', 'integration', 'module');
 
@@ -49,8 +48,7 @@ describe('PowerShell module (real pwsh, Pester)', function () {
   });
 
   it('IisFtps.Tests.ps1 passes on both paths, with no test skipped', () => {
-    const work = tempDir();
-    const out = join(work, 'pester.json');
+    const out = join(tempDir(), 'pester.json');
     const script = [
       "$ErrorActionPreference = 'Stop'",
       `Import-Module -Name '${pester.replace(/'/g, "''")}' -MinimumVersion 5.0`,
@@ -75,7 +73,6 @@ describe('PowerShell module (real pwsh, Pester)', function () {
           IIS_FTPS_TEST_MWA: rt.mwaPath!,
           IIS_FTPS_MWA_PATH: '',
           IIS_FTPS_CLI: join(HERE, 'cli-counter.mjs'),
-          ...certificateFixtures(work),
           NODE_OPTIONS: `--import=${tsx}`,
           NO_COLOR: '1',
         },
