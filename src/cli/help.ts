@@ -1,6 +1,6 @@
 import { settings } from '../schema/index.js';
 import { backendNames } from '../backends/registry.js';
-import { ROTATE_HELP, ROTATE_USAGE } from './rotate.js';
+import { ROTATE_HELP, ROTATE_USAGE } from './rotate-help.js';
 
 const wrap = (text: string, indent: string, width = 100): string => {
   const words = text.split(/\s+/);
