@@ -14,7 +14,7 @@ foreach ($file in @(Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot 'Private
     . $file.FullName
 }
 
-Export-ModuleMember -Function @('Get-IisFtpsSetting', 'Set-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Test-IisFtpsSetting')
+Export-ModuleMember -Function @('Get-IisFtpsSetting', 'Set-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Test-IisFtpsSetting', 'Update-IisFtpsCertificate')
 
 # ---- DSC resource IisFtpsSetting ---------------------------------------------------------------
 # A class-based DSC resource (PSDesiredStateConfiguration 2, Azure Machine Configuration, DSC v3

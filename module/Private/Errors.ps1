@@ -5,7 +5,9 @@ function Get-IisFtpsErrorCategory {
     param([Parameter(Mandatory)] [string] $Code)
     switch ($Code) {
         { $_ -in 'USAGE', 'UNKNOWN_SETTING', 'INVALID_VALUE', 'INVALID_DESIRED_STATE' } { return [System.Management.Automation.ErrorCategory]::InvalidArgument }
-        { $_ -in 'SITE_NOT_FOUND', 'SECTION_NOT_FOUND' } { return [System.Management.Automation.ErrorCategory]::ObjectNotFound }
+        { $_ -in 'SITE_NOT_FOUND', 'SECTION_NOT_FOUND', 'OLD_CERTIFICATE_NOT_FOUND', 'CERTIFICATE_NOT_FOUND' } { return [System.Management.Automation.ErrorCategory]::ObjectNotFound }
+        { $_ -in 'CERTIFICATE_NO_PRIVATE_KEY', 'CERTIFICATE_EXPIRED', 'CERTIFICATE_NOT_YET_VALID', 'CERTIFICATE_NOT_FOR_SERVER_AUTH' } { return [System.Management.Automation.ErrorCategory]::SecurityError }
+        'CERTIFICATE_FILE_INVALID' { return [System.Management.Automation.ErrorCategory]::InvalidData }
         'CONFLICT' { return [System.Management.Automation.ErrorCategory]::ResourceUnavailable }
         { $_ -in 'XML_MALFORMED', 'XML_DTD', 'XML_ENCODING' } { return [System.Management.Automation.ErrorCategory]::InvalidData }
         'FILE_READ' { return [System.Management.Automation.ErrorCategory]::ReadError }

@@ -186,3 +186,29 @@ function Get-IisFtpsCliDoctor {
         foreach ($r in @($report.results)) { @{ target = $r.target; findings = @($r.findings) } }
     }
 }
+
+function Get-IisFtpsCliRotationArgument {
+    <# The arguments of 'iis-ftps rotate-cert' for a renewal (each one argument: a name starting with '-' stays a name). #>
+    param([string] $From, [Parameter(Mandatory)] [string] $To, [string] $StoreName, [string[]] $AlsoSite = @(), [switch] $Force, [Parameter(Mandatory)] [string] $ConfigPath)
+    $a = @('rotate-cert', "--config=$ConfigPath", "--to=$To", '--json')
+    if ($From) { $a += "--from=$From" }
+    if ($StoreName) { $a += "--store-name=$StoreName" }
+    foreach ($s in $AlsoSite) { $a += "--also-site=$s" }
+    if ($Force) { $a += '--force' }
+    return , $a
+}
+
+function Get-IisFtpsCliRotation {
+    <# Plans a certificate renewal with 'iis-ftps rotate-cert --what-if': @{ report; arguments } (the report as its --json prints it). #>
+    param([string] $From, [Parameter(Mandatory)] [string] $To, [string] $StoreName, [string[]] $AlsoSite = @(), [switch] $Force, [Parameter(Mandatory)] [string] $ConfigPath)
+    $arguments = Get-IisFtpsCliRotationArgument -From $From -To $To -StoreName $StoreName -AlsoSite $AlsoSite -Force:$Force -ConfigPath $ConfigPath
+    $report = Invoke-IisFtpsCli -Arguments ($arguments + @('--what-if'))
+    return @{ report = $report; arguments = $arguments }
+}
+
+function Invoke-IisFtpsCliRotation {
+    <# Commits a planned renewal with 'iis-ftps rotate-cert' (one atomic write). Returns whether the file was written. #>
+    param([Parameter(Mandatory)] $Plan)
+    $report = Invoke-IisFtpsCli -Arguments $Plan.arguments
+    return [bool]$report.written
+}

@@ -186,6 +186,6 @@ function Get-IisFtpsSmDoctor {
     }
     foreach ($level in $levels) {
         $settings = Get-IisFtpsSmSettings -Level $level -Defaults $defaults
-        @{ target = $level.identity; findings = @(Get-IisFtpsDoctorFinding -Settings $settings) }
+        @{ target = $level.identity; findings = @(Get-IisFtpsDoctorFinding -Settings $settings -Target $level.identity -ConfigPath $ConfigPath) }
     }
 }

@@ -5,6 +5,7 @@ import type { FtpsSession, SettingsReport, SiteIdentity } from '../session/sessi
 import { type Target, checkTarget } from '../session/target.js';
 import { type Finding, diagnose } from '../doctor/rules.js';
 import { type ConnectionOptions, type SessionMode, withSession, writeMode } from './connection.js';
+import { doctorContexts } from '../doctor/context.js';
 import { type ChangeReport, finish } from './commit.js';
 import { type Selection, type SelectionOptions, checkSelection, isBulkSelection, resolveSelection, sessionOptionsFor } from './selection.js';
 import { type ProgressOptions, inSteps, phase } from './progress.js';
@@ -112,10 +113,12 @@ export async function testFtpsSetting(options: ConnectionOptions & SelectionOpti
   // Without a target: siteDefaults and every FTP site.
   const selection: Selection = named ? checkSelection(options) : { targets: [{ siteDefaults: true }], patterns: [], allFtpSites: true, bulk: true, noFtpSitesOk: true };
   return withSelection(options, selection, async (session, targets) => {
-    const results = targets.map((t) => {
+    const context = doctorContexts(session);
+    const results: TestResult[] = [];
+    for (const t of targets) {
       const report = session.get(t);
-      return { target: report.target, findings: diagnose(report.settings) };
-    });
+      results.push({ target: report.target, findings: diagnose(report.settings, await context(report)) });
+    }
     return { ok: results.every((r) => r.findings.every((f) => f.severity !== 'error')), results };
   });
 }

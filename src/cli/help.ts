@@ -1,5 +1,6 @@
 import { settings } from '../schema/index.js';
 import { backendNames } from '../backends/registry.js';
+import { ROTATE_HELP, ROTATE_USAGE } from './rotate-help.js';
 
 const wrap = (text: string, indent: string, width = 100): string => {
   const words = text.split(/\s+/);
@@ -42,6 +43,7 @@ every selected site changes in one atomic commit. A pattern that matches no site
 (never with --json).`;
 
 export const commandHelp: Record<string, string> = {
+  'rotate-cert': ROTATE_HELP,
   get: `iis-ftps get [--config FILE] ${TARGET} [--json]
 
 Shows the effective TLS settings of one FTP site, or of siteDefaults, and where each value comes
@@ -145,6 +147,7 @@ Usage:
   iis-ftps apply  [--config FILE] --desired FILE.json [--what-if] [--json]
   iis-ftps doctor [--config FILE] [--site NAME] [--json]
   iis-ftps restore --config FILE [--from N | NAME | latest] [--json]
+  ${ROTATE_USAGE}
   iis-ftps help COMMAND          more about one command, with examples
 
 Common options:

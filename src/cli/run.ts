@@ -16,6 +16,7 @@ import { formatBackups, formatRestore } from './format-backups.js';
 import { listFtpsBackups, restoreFtpsBackup, retryOnConflict } from '../api/restore.js';
 import type { BackupOptions } from '../backends/xml/file/backup.js';
 import type { ConflictRetry } from '../api/connection.js';
+import { runRotateCert } from './rotate.js';
 
 /** Where the CLI reads and writes: the process's streams, or a test's buffers. */
 export interface CliIo {
@@ -115,7 +116,7 @@ function parse(argv: readonly string[]): { command: Command | 'help' | undefined
   }
   const [first, ...rest] = parsed.positionals;
   if (first !== undefined && first !== 'help' && !(COMMANDS as readonly string[]).includes(first)) {
-    throw usage(`Unknown command ${JSON.stringify(first)}. Commands: ${COMMANDS.join(', ')}`);
+    throw usage(`Unknown command ${JSON.stringify(first)}. Commands: ${[...COMMANDS, 'rotate-cert'].join(', ')}`);
   }
   return { command: first as Command | 'help' | undefined, values: parsed.values as Values, rest };
 }
@@ -270,6 +271,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv.some((a) => a === '--computer' || a.startsWith('--computer='))) return (await import('../remote/cli.js')).runRemoteCli(argv, io); // on many servers (src/remote/)
   const json = argv.includes('--json');
   try {
+    if (argv[0] === 'rotate-cert') return await runRotateCert(argv.slice(1), io);
     const { command, values, rest } = parse(argv);
     if (values['version']) {
       io.stdout(`${VERSION}\n`);
@@ -277,7 +279,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     if (command === 'help' || command === undefined) {
       const topic = command === 'help' ? rest[0] : undefined;
-      if (topic !== undefined && !(topic in commandHelp)) throw usage(`No help on ${JSON.stringify(topic)}. Commands: ${COMMANDS.join(', ')}`);
+      if (topic !== undefined && !(topic in commandHelp)) throw usage(`No help on ${JSON.stringify(topic)}. Commands: ${[...COMMANDS, 'rotate-cert'].join(', ')}`);
       io.stdout(`${topic ? commandHelp[topic] : mainHelp()}\n`);
       return command === undefined && !values['help'] ? 2 : 0;
     }

@@ -37,6 +37,15 @@ const BY_ERROR: Record<ErrorCode, DscExitCode> = {
   BACKEND_TIMEOUT: 1,
   SESSION_CLOSED: 1,
   INTERNAL: 1,
+  // rotate-cert's refusals: a DSC instance names no certificate to check, so none of them is
+  // expected from `iis-ftps dsc`; should one come, it is a failure like any other.
+  OLD_CERTIFICATE_NOT_FOUND: 1,
+  CERTIFICATE_NOT_FOUND: 1,
+  CERTIFICATE_NO_PRIVATE_KEY: 1,
+  CERTIFICATE_EXPIRED: 1,
+  CERTIFICATE_NOT_YET_VALID: 1,
+  CERTIFICATE_NOT_FOR_SERVER_AUTH: 1,
+  CERTIFICATE_FILE_INVALID: 1,
 };
 
 /** The exit code of an error, by its code (1 for anything that is not an iis-ftps error). */

@@ -43,6 +43,20 @@ export const ERROR_CODES = [
   'SESSION_CLOSED',
   /** A fault in iis-ftps itself (an exception that is not an IisFtpsError); nothing was written. */
   'INTERNAL',
+  /** rotate-cert: the old certificate is bound nowhere (and the new one is not in place either). */
+  'OLD_CERTIFICATE_NOT_FOUND',
+  /** The new certificate is not in the machine's certificate store (LocalMachine\STORE). */
+  'CERTIFICATE_NOT_FOUND',
+  /** The new certificate's store entry has no private key, so TLS cannot use it. */
+  'CERTIFICATE_NO_PRIVATE_KEY',
+  /** The new certificate's validity period has ended. */
+  'CERTIFICATE_EXPIRED',
+  /** The new certificate's validity period has not begun. */
+  'CERTIFICATE_NOT_YET_VALID',
+  /** The new certificate's enhanced key usage does not include Server Authentication. */
+  'CERTIFICATE_NOT_FOR_SERVER_AUTH',
+  /** A certificate file that is not a certificate (DER or PEM X.509), or that cannot be read. */
+  'CERTIFICATE_FILE_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

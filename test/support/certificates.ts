@@ -1,79 +1,79 @@
 /**
- * Certificates made for a test with openssl, in a folder laid out as the engine's stand-in for the
- * machine's certificate stores (IIS_FTPS_CERT_STORE_DIR: one subfolder per store, .cer and .pfx
- * files in it; see src/engine/Certificates.cs).
+ * Certificates the tests make themselves, with openssl (`openssl ca -selfsign`, which sets any
+ * validity period, so expired and not-yet-valid certificates are real ones): a P-256 key, a
+ * self-signed certificate with the extended key usage asked for, in PEM and DER.
  */
 import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { certificateDer, certificateFacts } from '../../src/certificates/file.js';
+import type { CertificateFacts } from '../../src/certificates/judge.js';
 import { tempDir } from './fixture.js';
 
-export interface MadeCertificate {
-  readonly thumbprint: string;
-  readonly subject: string;
-  readonly notBefore: string;
-  readonly notAfter: string;
+export type Eku = 'server' | 'client' | 'server+client' | 'none';
+
+export interface TestCertificate {
+  readonly pem: string;
+  readonly der: string;
+  readonly facts: CertificateFacts;
 }
 
-export interface CertificateStores {
-  /** The folder to set IIS_FTPS_CERT_STORE_DIR to. */
-  readonly root: string;
-  /** In My, as a .pfx with its private key, EKU server authentication. */
-  readonly server: MadeCertificate;
-  /** In WebHosting, as a .cer (no private key), EKU client authentication and code signing. */
-  readonly hosted: MadeCertificate;
-  /** In My, as a .pfx with its key, without an EKU extension. */
-  readonly anyPurpose: MadeCertificate;
-  /** In My and in WebHosting (a .cer in My, a .pfx in WebHosting). */
-  readonly both: MadeCertificate;
-}
+const CA_CONFIG = `[ ca ]
+default_ca = test
+[ test ]
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = any
+unique_subject = no
+copy_extensions = none
+[ any ]
+commonName = supplied
+[ server ]
+basicConstraints = CA:FALSE
+extendedKeyUsage = serverAuth
+[ client ]
+basicConstraints = CA:FALSE
+extendedKeyUsage = clientAuth
+[ server_client ]
+basicConstraints = CA:FALSE
+extendedKeyUsage = serverAuth, clientAuth
+[ none ]
+basicConstraints = CA:FALSE
+`;
 
-const iso = (date: string) => new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** openssl's ca time format, YYYYMMDDHHMMSSZ. */
+const caTime = (d: Date): string => d.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
 
-function make(dir: string, name: string, subject: string, eku: string | null): { pem: string; key: string; info: MadeCertificate } {
-  const key = join(dir, `${name}.key`);
-  const pem = join(dir, `${name}.pem`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', pem, '-days', '30', '-subj', subject, '-config', '/dev/null', '-addext', 'basicConstraints=CA:FALSE', ...(eku ? ['-addext', `extendedKeyUsage=${eku}`] : [])], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, OPENSSL_CONF: '/dev/null' },
-  });
-  const x = new X509Certificate(readFileSync(pem));
-  return {
-    pem,
-    key,
-    // The subject as Windows (and .NET's X509Certificate2.Subject) writes it: last RDN first, ", " between.
-    info: { thumbprint: x.fingerprint.replace(/:/g, '').toUpperCase(), subject: x.subject.split('\n').reverse().join(', '), notBefore: iso(x.validFrom), notAfter: iso(x.validTo) },
+const DAY = 86_400_000;
+let counter = 0;
+
+/**
+ * A new certificate for `cn`, valid from `notBefore` to `notAfter` (default: yesterday to in a
+ * year), with the EKU asked for (default Server Authentication).
+ */
+export function makeCertificate(options: { cn?: string; notBefore?: Date; notAfter?: Date; eku?: Eku } = {}): TestCertificate {
+  const dir = tempDir();
+  const cn = options.cn ?? `ftp${++counter}.example.net`;
+  const notBefore = options.notBefore ?? new Date(Date.now() - DAY);
+  const notAfter = options.notAfter ?? new Date(Date.now() + 365 * DAY);
+  writeFileSync(join(dir, 'ca.cnf'), CA_CONFIG);
+  writeFileSync(join(dir, 'index.txt'), '');
+  const run = (args: string[]) => {
+    try {
+      execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      throw new Error(`openssl ${args[0]} failed: ${String((e as { stderr?: Buffer }).stderr ?? (e as Error).message)}`);
+    }
   };
+  run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'key.pem']);
+  run(['req', '-new', '-key', 'key.pem', '-subj', `/CN=${cn}`, '-out', 'req.csr']);
+  run(['ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', 'key.pem', '-in', 'req.csr', '-out', 'cert.pem', '-notext', '-rand_serial',
+    '-startdate', caTime(notBefore), '-enddate', caTime(notAfter), '-extensions', (options.eku ?? 'server').replace('+', '_')]);
+  run(['x509', '-in', 'cert.pem', '-outform', 'DER', '-out', 'cert.cer']);
+  const pem = join(dir, 'cert.pem');
+  return { pem, der: join(dir, 'cert.cer'), facts: certificateFacts(certificateDer(readFileSync(pem))) };
 }
 
-/** A .pfx without a password, encrypted with 3DES and a SHA-1 MAC: what Mono, the .NET Framework and .NET all read. */
-function pfx(c: { pem: string; key: string }, out: string): void {
-  execFileSync('openssl', ['pkcs12', '-export', '-in', c.pem, '-inkey', c.key, '-out', out, '-passout', 'pass:', '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function cer(c: { pem: string }, out: string): void {
-  execFileSync('openssl', ['x509', '-in', c.pem, '-outform', 'DER', '-out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** Makes the certificates and lays out the stores. */
-export function makeCertificateStores(): CertificateStores {
-  const work = tempDir();
-  const root = join(tempDir(), 'stores');
-  const my = join(root, 'My');
-  const hosting = join(root, 'WebHosting');
-  mkdirSync(my, { recursive: true });
-  mkdirSync(hosting, { recursive: true });
-  mkdirSync(join(root, 'Root'), { recursive: true });
-  const server = make(work, 'server', '/CN=ftp.example.net/O=iis-ftps tests', 'serverAuth');
-  const hosted = make(work, 'hosted', '/CN=hosted.example.net', 'clientAuth,codeSigning');
-  const anyPurpose = make(work, 'any', '/CN=any.example.net', null);
-  const both = make(work, 'both', '/CN=both.example.net', 'serverAuth');
-  pfx(server, join(my, 'server.pfx'));
-  cer(hosted, join(hosting, 'hosted.cer'));
-  pfx(anyPurpose, join(my, 'any.pfx'));
-  cer(both, join(my, 'both.cer'));
-  pfx(both, join(hosting, 'both.pfx'));
-  writeFileSync(join(my, 'notes.txt'), 'not a certificate; the store ignores files of other kinds\n');
-  return { root, server: server.info, hosted: hosted.info, anyPurpose: anyPurpose.info, both: both.info };
-}
+export const daysFromNow = (n: number): Date => new Date(Date.now() + n * DAY);

@@ -160,12 +160,16 @@ describe('cmdlet-style API', () => {
     assert.equal(r.ok, false);
     assert.deepEqual(r.results[0]!.findings.map((f) => f.rule).sort(), [
       'cca-needs-ad-mapping', 'cca-needs-client-certificates', 'cca-needs-server-certificate', 'cca-needs-tls-channels', 'no-revocation-check',
+      // no certificate, controlChannelPolicy SslRequire (the default): every client is refused at login
+      'tls-required-without-certificate',
     ]);
   });
 
   it('doctor without a target checks siteDefaults and every FTP site', async () => {
     const r = await testFtpsSetting({ config: FIXTURE });
     assert.deepEqual(r.results.map((x) => x.target.name), [null, 'Public Drop', 'Partner Exchange', 'O\'Brien & Sons "Archive"']);
-    assert.equal(r.ok, true);
+    // The two FTP sites without a certificate inherit SslRequire: broken, not "ok".
+    assert.deepEqual(r.results.map((x) => x.findings.map((f) => f.rule)), [[], ['tls-required-without-certificate'], [], ['tls-required-without-certificate']]);
+    assert.equal(r.ok, false);
   });
 });

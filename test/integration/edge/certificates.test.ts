@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import type { Backend, CertificateInfo } from '../../../src/backends/backend.js';
 import { EdgeBackend } from '../../../src/backends/edge/index.js';
 import { PowerShellBackend, resolvePowerShell } from '../../../src/backends/powershell/index.js';
-import { type CertificateStores, makeCertificateStores } from '../../support/certificates.js';
+import { type CertificateStores, makeCertificateStores } from '../../support/certificate-stores.js';
 import { ON_MONO, edgeRuntime } from '../../support/edge.js';
 import { expectError } from '../../support/expect.js';
 import { USE_REAL_IIS } from '../../support/powershell.js';

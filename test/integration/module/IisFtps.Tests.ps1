@@ -28,7 +28,7 @@ BeforeAll {
 Describe 'Manifest and import' {
     It 'passes Test-ModuleManifest with explicit exports, both editions and PowerShell 5.1' {
         $m = Test-ModuleManifest -Path $Manifest -ErrorAction Stop
-        @($m.ExportedFunctions.Keys | Sort-Object) | Should -Be @('Get-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Set-IisFtpsSetting', 'Test-IisFtpsSetting')
+        @($m.ExportedFunctions.Keys | Sort-Object) | Should -Be @('Get-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Set-IisFtpsSetting', 'Test-IisFtpsSetting', 'Update-IisFtpsCertificate')
         $m.ExportedCmdlets.Count | Should -Be 0
         $m.ExportedAliases.Count | Should -Be 0
         $m.ExportedVariables.Count | Should -Be 0
@@ -37,12 +37,13 @@ Describe 'Manifest and import' {
         $package = Get-Content -Raw (Join-Path $Repo 'package.json') | ConvertFrom-Json
         $m.Version | Should -Be ([version]$package.version)
         $data = Import-PowerShellDataFile -Path $Manifest
-        @($data.FunctionsToExport) | Should -Be @('Get-IisFtpsSetting', 'Set-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Test-IisFtpsSetting')
+        @($data.FunctionsToExport) | Should -Be @('Get-IisFtpsSetting', 'Set-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Test-IisFtpsSetting', 'Update-IisFtpsCertificate')
         $data.RootModule | Should -Be 'module/IisFtps.psm1'
     }
 
-    It 'exports exactly the four cmdlets' {
-        @(Get-Command -Module $ModuleName | ForEach-Object Name | Sort-Object) | Should -Be @('Get-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Set-IisFtpsSetting', 'Test-IisFtpsSetting')
+    It 'exports exactly the five cmdlets, one per file of module/Public' {
+        @(Get-Command -Module $ModuleName | ForEach-Object Name | Sort-Object) | Should -Be @('Get-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Set-IisFtpsSetting', 'Test-IisFtpsSetting', 'Update-IisFtpsCertificate')
+        @(Get-ChildItem -LiteralPath (Join-Path $Repo 'module/Public') -Filter '*.ps1' | ForEach-Object BaseName | Sort-Object) | Should -Be @(Get-Command -Module $ModuleName | ForEach-Object Name | Sort-Object)
     }
 
     It 'has no side effects on import: no assembly loaded, no process started, no file read' {
@@ -64,7 +65,7 @@ $schemaRead = & (Get-Module Manifest) { $null -ne $script:IisFtpsSchemaCache }
         @($r.newAssemblies | Where-Object { $_ -match 'Web\.Administration|IisFtps' }) | Should -BeNullOrEmpty
     }
 
-    It 'has comment-based help with a synopsis, a description, examples and every parameter described on <_>' -ForEach @('Get-IisFtpsSetting', 'Set-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Test-IisFtpsSetting') {
+    It 'has comment-based help with a synopsis, a description, examples and every parameter described on <_>' -ForEach @('Get-IisFtpsSetting', 'Set-IisFtpsSetting', 'Reset-IisFtpsSetting', 'Test-IisFtpsSetting', 'Update-IisFtpsCertificate') {
         $help = Get-Help -Name $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis | Should -Not -Match ('^\s*' + $_ + '\s*\[')
