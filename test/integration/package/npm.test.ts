@@ -25,10 +25,10 @@ const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
 const EDGE_INSTALL_FAILS = join(REPO, 'test', 'doubles', 'npm', 'edge-install-fails.cjs');
 const NODE_GYP_FAILS = join(REPO, 'test', 'doubles', 'npm', 'node-gyp-fails.cjs');
 
-/** The environment of every child: no tsx loader, nothing from the test's own npm run. */
+/** The environment of every child: no tsx loader, nothing from the test's own npm run but the npm cache's place. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_|^NODE_OPTIONS$|^INIT_CWD$/i.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_|^NODE_OPTIONS$|^INIT_CWD$/i.test(k) || /^npm_config_cache$/i.test(k)) env[k] = v;
   return { ...env, ...extra };
 }
 
