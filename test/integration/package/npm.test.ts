@@ -61,15 +61,20 @@ function ok(r: SpawnSyncReturns<string>, what: string): string {
   return r.stdout;
 }
 
-/** name@version of every package package-lock.json installs outside devDependencies (the optional ones too). */
+/**
+ * Every package package-lock.json installs outside devDependencies (the optional ones too), as
+ * npm pack takes it from the cache npm ci filled: its tarball URL where the lock records one,
+ * else name@version (npm ci then fetched the packument to find the tarball, and cached both).
+ */
 function productionPackages(): string[] {
   const lock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, { version?: string; name?: string; dev?: boolean; link?: boolean }>;
+    packages: Record<string, { version?: string; name?: string; resolved?: string; dev?: boolean; link?: boolean }>;
   };
   const specs = new Set<string>();
   for (const [path, entry] of Object.entries(lock.packages)) {
     if (!path || entry.dev || entry.link || !entry.version) continue;
-    specs.add(`${entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)}@${entry.version}`);
+    const name = entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    specs.add(entry.resolved?.startsWith('http') ? entry.resolved : `${name}@${entry.version}`);
   }
   return [...specs].sort();
 }
