@@ -26,11 +26,11 @@ function Resolve-IisFtpsCli {
         }
     }
     if ($null -eq $script) {
-        throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message "-ConfigPath needs the iis-ftps command on this system, and it is not on PATH: install Node.js 20 or later, then run 'npm install --global iis-ftps' (or set IIS_FTPS_CLI to the path of its dist/cli/main.js).")
+        throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message "-ConfigPath needs the iis-ftps command on this system, and it is not on PATH: install Node.js 20.19 or later, then run 'npm install --global iis-ftps' (or set IIS_FTPS_CLI to the path of its dist/cli/main.js).")
     }
     $node = @(Get-Command -Name node -CommandType Application -ErrorAction SilentlyContinue)
     if ($node.Count -eq 0) {
-        throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("-ConfigPath needs Node.js on this system to run the iis-ftps CLI at {0}, and node is not on PATH: install Node.js 20 or later." -f $script))
+        throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("-ConfigPath needs Node.js on this system to run the iis-ftps CLI at {0}, and node is not on PATH: install Node.js 20.19 or later." -f $script))
     }
     return @{ file = $node[0].Source; arguments = @($script) }
 }
