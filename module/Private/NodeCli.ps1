@@ -4,25 +4,18 @@
 
 function Resolve-IisFtpsCli {
     <#
-    The program and leading arguments that run the iis-ftps CLI: $env:IIS_FTPS_CLI (a JavaScript
-    file run with node), else dist/cli/main.js of the package this module ships in, else
-    iis-ftps on PATH. Throws BACKEND_UNAVAILABLE naming what was tried.
+    The program and leading arguments that run the iis-ftps CLI: $env:IIS_FTPS_CLI (its
+    dist/cli/main.js, run with node), else the iis-ftps command on PATH (what
+    'npm install --global iis-ftps' puts there). Throws BACKEND_UNAVAILABLE saying what to install.
     #>
-    $tried = @()
+    $isWin = [System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT
     $script = $null
     if ($env:IIS_FTPS_CLI) {
         if (-not (Test-Path -LiteralPath $env:IIS_FTPS_CLI -PathType Leaf)) {
-            throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("IIS_FTPS_CLI names '{0}', which is not a file. Point it at the iis-ftps CLI's main.js, or unset it." -f $env:IIS_FTPS_CLI))
+            throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("IIS_FTPS_CLI names '{0}', which is not a file; point it at the iis-ftps CLI's dist/cli/main.js, or unset it to use iis-ftps on PATH." -f $env:IIS_FTPS_CLI))
         }
         $script = [System.IO.Path]::GetFullPath($env:IIS_FTPS_CLI)
     } else {
-        $packaged = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot (Join-Path '..' (Join-Path '..' (Join-Path 'dist' (Join-Path 'cli' 'main.js'))))))
-        $tried += $packaged
-        if (Test-Path -LiteralPath $packaged -PathType Leaf) { $script = $packaged }
-    }
-    $isWin = [System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT
-    if ($null -eq $script) {
-        $tried += 'iis-ftps on PATH'
         $cmd = @(Get-Command -Name iis-ftps -CommandType Application -ErrorAction SilentlyContinue)
         if ($cmd.Count -gt 0) {
             $found = $cmd[0].Source
@@ -33,11 +26,11 @@ function Resolve-IisFtpsCli {
         }
     }
     if ($null -eq $script) {
-        throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("The iis-ftps Node CLI, which edits a -ConfigPath file where ServerManager is not used, was not found (looked at {0}). Run 'npm ci' in the iis-ftps folder, install it with 'npm install --global iis-ftps', or set IIS_FTPS_CLI to its dist/cli/main.js." -f ($tried -join ', ')))
+        throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message "-ConfigPath needs the iis-ftps command on this system, and it is not on PATH: install Node.js 20.19 or later, then run 'npm install --global iis-ftps' (or set IIS_FTPS_CLI to the path of its dist/cli/main.js).")
     }
     $node = @(Get-Command -Name node -CommandType Application -ErrorAction SilentlyContinue)
     if ($node.Count -eq 0) {
-        throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("Node.js (node) is not on PATH; the iis-ftps CLI at {0} needs Node 20 or later." -f $script))
+        throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("-ConfigPath needs Node.js on this system to run the iis-ftps CLI at {0}, and node is not on PATH: install Node.js 20.19 or later." -f $script))
     }
     return @{ file = $node[0].Source; arguments = @($script) }
 }

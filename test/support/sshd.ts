@@ -10,8 +10,9 @@
  * foreground (-D) as children of this process and are stopped by pid.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, connect, createServer } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE, REPO, tempDir } from './fixture.js';
@@ -77,13 +78,11 @@ async function listening(port: number, ms: number): Promise<boolean> {
 }
 
 /** A folder that holds the IisFtps module as installed: IisFtps/IisFtps.psd1 with module/ and ps/ beside it. */
-function moduleFolder(root: string): string {
+async function moduleFolder(root: string): Promise<string> {
+  // The module as it is published (scripts/build-module.mjs), installed on each stand-in's module path.
+  const { buildModule } = (await import(pathToFileURL(join(REPO, 'scripts', 'build-module.mjs')).href)) as { buildModule: (outDir: string) => string };
   const modules = join(root, 'modules');
-  const dir = join(modules, 'IisFtps');
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(join(REPO, 'Manifest.psd1'), join(dir, 'IisFtps.psd1'));
-  symlinkSync(join(REPO, 'module'), join(dir, 'module'));
-  symlinkSync(join(REPO, 'ps'), join(dir, 'ps'));
+  buildModule(modules);
   return modules;
 }
 
@@ -98,7 +97,7 @@ export async function startStandIns(options: { count: number; pwsh: string; mwa:
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'iis-ftps-test', '-f', key]);
   const authorized = join(root, 'authorized_keys');
   copyFileSync(`${key}.pub`, authorized);
-  const modules = moduleFolder(root);
+  const modules = await moduleFolder(root);
   const noModules = join(root, 'no-modules');
   mkdirSync(noModules);
   // sshd run by root needs its privilege separation folder.
