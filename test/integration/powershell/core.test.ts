@@ -54,7 +54,7 @@ try { $sm.CommitChanges(); '{"committed":true}' } catch { ConvertTo-IisFtpsJson 
     );
     assert.equal(out['code'], 'CONFLICT');
     assert.equal(out['dotnetType'], 'System.IO.FileLoadException');
-    assert.match(String(out['message']), /^Cannot commit configuration changes because the file has changed on disk/);
+    assert.match(String(out['message']), /^Filename: \\\\\?\\.*\r\nError: Cannot commit configuration changes because the file has changed on disk/);
     assert.ok(readText(path).endsWith('</configuration>\r\n<!-- someone else -->'));
     assert.match(readText(path), /clientCertificatePolicy="CertAllow"/);
   });
@@ -79,9 +79,10 @@ ConvertTo-IisFtpsJson $out`,
     );
     assert.deepEqual(out['clientCertificatePolicy'], { type: 'System.Int32', value: '1', inherited: false });
     assert.deepEqual(out['validationFlags'], { type: 'System.Int32', value: '4', inherited: false });
-    assert.deepEqual(out['revocationFreshnessTime'], { type: 'System.TimeSpan', value: '00:00:00', inherited: true });
+    // set only in siteDefaults: merged into the site, and not the schema default
+    assert.deepEqual(out['revocationFreshnessTime'], { type: 'System.TimeSpan', value: '01:00:00', inherited: false });
     assert.deepEqual(out['useActiveDirectoryMapping'], { type: 'System.Boolean', value: 'False', inherited: true });
-    assert.equal(out['id'], 'System.UInt32');
+    assert.equal(out['id'], 'System.Int64');
     const invalid = out['invalid'] as Record<string, string>;
     assert.equal(invalid['dotnetType'], 'System.FormatException');
     assert.match(invalid['message']!, /Invalid value 'CertMaybe' for attribute 'clientCertificatePolicy': expected one of CertIgnore \(0\), CertAllow \(1\), CertRequire \(2\)/);
@@ -135,7 +136,7 @@ class Probe { static void Main(string[] args) {
     const netstandard = '/usr/lib/mono/4.5/Facades/netstandard.dll';
     await run(mcs!, [`-r:${rt.mwaPath}`, `-r:${netstandard}`, `-out:${join(dir, 'probe.exe')}`, join(dir, 'probe.cs')]);
     const { stdout } = await run(mono!, [join(dir, 'probe.exe'), path], { env: { ...process.env, MONO_PATH: join(rt.mwaPath!, '..') } });
-    assert.equal(stdout, `Default Web Site=UInt32;Public Drop=UInt32;Partner Exchange=UInt32;O'Brien & Sons "Archive"=UInt32;TimeSpan`);
+    assert.equal(stdout, `Default Web Site=Int64;Public Drop=Int64;Partner Exchange=Int64;O'Brien & Sons "Archive"=Int64;TimeSpan`);
     assert.match(readText(path), /<sslClientCertificates revocationFreshnessTime="01:00:00" validationFlags="NoRevocationCheck, CertNoUsageCheck" \/>\r\n/);
   });
 });
