@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ValueType } from '../backends/backend.js';
 import {
   type Codec,
+  type Format,
   boolCodec,
   enumCodec,
   flagsCodec,
@@ -16,6 +17,8 @@ import {
  */
 export interface AttributeDef<T> {
   readonly type: ValueType;
+  /** How the value is written and checked: the codec's format (a string attribute may be a `thumbprint`). */
+  readonly format: Format;
   readonly codec: Codec<T>;
   /** The schema default, or null where IIS has none. */
   readonly default: T | null;
@@ -40,7 +43,7 @@ function define<T>(
     ctx.issues.push({ code: 'custom', message: r.refusal.reason, input: value, params: { allowed: r.refusal.allowed } });
     return z.NEVER;
   });
-  return { type: codec.type, codec, default: def, description, ...extra, input };
+  return { type: codec.type, format: codec.spec.format, codec, default: def, description, ...extra, input };
 }
 
 export const attr = {
