@@ -26,7 +26,7 @@ function Get-IisFtpsDoctorProblem {
         foreach ($a in $Settings[$el].Keys) {
             $e = $Settings[$el][$a]
             $problem = Get-IisFtpsProperty $e 'problem'
-            if ($null -ne $problem -and [string]$problem -ne '') {
+            if ($null -ne $problem -and ([string]$problem).Length -gt 0) {
                 Format-IisFtpsTemplate -Template $item -Vars @{ element = $el; attribute = $a; source = (Get-IisFtpsProperty $e 'source'); problem = $problem }
             }
         }
@@ -54,13 +54,13 @@ function Test-IisFtpsDoctorCondition {
         param($A, $B)
         if ($null -eq $A -or $null -eq $B) { return ($null -eq $A -and $null -eq $B) }
         if ($A -is [bool] -or $B -is [bool]) { return ($A -is [bool] -and $B -is [bool] -and $A -eq $B) }
-        if ($A -is [string] -or $B -is [string]) { return ($A -is [string] -and $B -is [string] -and $A -ceq $B) }
+        if ($A -is [string] -or $B -is [string]) { return ($A -is [string] -and $B -is [string] -and (Test-IisFtpsSameText $A $B)) }
         return $false
     }
     if (& $has 'equals') { return [bool](& $same $v $Condition.equals) }
     if (& $has 'notEquals') { return -not (& $same $v $Condition.notEquals) }
     # PowerShell hands a one-element list back as its element: a single name is a list of one here.
-    if (& $has 'includes') { return ($null -ne $v -and (@($v) -ccontains $Condition.includes)) }
+    if (& $has 'includes') { return ($null -ne $v -and @(@($v) | Where-Object { $_ -is [string] -and (Test-IisFtpsSameText $_ $Condition.includes) }).Count -gt 0) }
     if (& $has 'isEmpty') { return ((($null -eq $v) -or ($v -is [string] -and $v.Length -eq 0)) -eq [bool]$Condition.isEmpty) }
     throw (New-IisFtpsException -Code BACKEND_FAILED -Message ("The module's schema.json has a doctor condition this module does not know ({0}); reinstall the module." -f (ConvertTo-IisFtpsJson $Condition)))
 }

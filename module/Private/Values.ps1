@@ -26,7 +26,7 @@ function ConvertTo-IisFtpsJsNumberText {
     param([Parameter(Mandatory)] $Value)
     $d = [double]$Value
     if ([double]::IsNaN($d) -or [double]::IsInfinity($d)) { return 'null' }
-    if ($d -eq [math]::Floor($d) -and [math]::Abs($d) -lt 1e21) { return ([decimal]$d).ToString('0', [System.Globalization.CultureInfo]::InvariantCulture) }
+    if ($d -eq [math]::Floor($d) -and [math]::Abs($d) -lt 1e21) { return (New-Object System.Numerics.BigInteger -ArgumentList $d).ToString([System.Globalization.CultureInfo]::InvariantCulture) }
     return $d.ToString('R', [System.Globalization.CultureInfo]::InvariantCulture).Replace('E+', 'e+').Replace('E-', 'e-')
 }
 
@@ -81,6 +81,12 @@ function ConvertTo-IisFtpsJsJson {
     return (ConvertTo-IisFtpsJsJson ([string]$Value))
 }
 
+function Test-IisFtpsSameText {
+    <# Ordinal equality of two texts. PowerShell's -eq and -ceq compare by culture, which ignores characters such as U+0000 or U+200B. #>
+    param([AllowNull()] [string] $A, [AllowNull()] [string] $B)
+    return [string]::Equals($A, $B, [System.StringComparison]::Ordinal)
+}
+
 function Format-IisFtpsInput {
     <# An input as the codecs quote it in messages (JSON.stringify). #>
     param($InputObject)
@@ -119,7 +125,7 @@ function ConvertTo-IisFtpsAsciiLower {
 
 function ConvertFrom-IisFtpsNumberText {
     <# A JavaScript Number() of text that matched the codec's numberText pattern (digits, white space around). #>
-    param([Parameter(Mandatory)] [string] $Text)
+    param([Parameter(Mandatory)] [AllowEmptyString()] [string] $Text)
     return [double]::Parse((Get-IisFtpsTrimmed $Text), [System.Globalization.NumberStyles]::None, [System.Globalization.CultureInfo]::InvariantCulture)
 }
 
@@ -134,17 +140,21 @@ function Get-IisFtpsTicks {
     <# The ticks of a time span given as { Ticks } (a dictionary or object whose Ticks is a number) or a [TimeSpan]; $null for anything else. #>
     param($Value)
     if ($Value -is [System.TimeSpan]) { return [double]$Value.Ticks }
+    # The key is matched by its case, as JavaScript does (PowerShell's properties and hashtables ignore case).
+    $found = $false
     $ticks = $null
-    if ($Value -is [System.Collections.IDictionary]) { if ($Value.Contains('Ticks')) { $ticks = $Value['Ticks'] } else { return $null } }
-    elseif ($Value -is [System.Management.Automation.PSCustomObject]) { $p = $Value.PSObject.Properties['Ticks']; if ($null -eq $p) { return $null }; $ticks = $p.Value }
-    else { return $null }
-    if (Test-IisFtpsNumber $ticks) { return [double]$ticks }
+    if ($Value -is [System.Collections.IDictionary]) {
+        foreach ($k in $Value.Keys) { if (Test-IisFtpsSameText ([string]$k) 'Ticks') { $found = $true; $ticks = $Value[$k] } }
+    } elseif ($Value -is [System.Management.Automation.PSCustomObject]) {
+        foreach ($p in $Value.PSObject.Properties) { if (Test-IisFtpsSameText $p.Name 'Ticks') { $found = $true; $ticks = $p.Value } }
+    }
+    if ($found -and (Test-IisFtpsNumber $ticks)) { return [double]$ticks }
     return $null
 }
 
 function ConvertFrom-IisFtpsTimeSpanText {
     <# Ticks of [d.]hh:mm:ss[.fffffff] by the codec's pattern and limits, or $null (src/codecs' parseTimeSpan). #>
-    param([Parameter(Mandatory)] $Codec, [Parameter(Mandatory)] [string] $Text)
+    param([Parameter(Mandatory)] $Codec, [Parameter(Mandatory)] [AllowEmptyString()] [string] $Text)
     $m = [regex]::Match((Get-IisFtpsTrimmed $Text), $Codec.pattern)
     if (-not $m.Success) { return $null }
     try {
@@ -192,7 +202,7 @@ function ConvertFrom-IisFtpsValue {
             }
             if ($v -is [string]) {
                 $key = ConvertTo-IisFtpsAsciiUpper (Get-IisFtpsTrimmed $v)
-                foreach ($p in $props) { if ((ConvertTo-IisFtpsAsciiUpper $p.Name) -ceq $key) { return @{ ok = $true; value = $p.Name } } }
+                foreach ($p in $props) { if ((Test-IisFtpsSameText (ConvertTo-IisFtpsAsciiUpper $p.Name) $key)) { return @{ ok = $true; value = $p.Name } } }
                 return (& $refuse $msg.notAName $quoted)
             }
             return (& $refuse $msg.wrongType $quoted)
@@ -218,8 +228,8 @@ function ConvertFrom-IisFtpsValue {
                 if (-not ($part -is [string])) { return (& $refuse $msg.notAName @{ input = (Format-IisFtpsInput $part) }) }
                 $t = Get-IisFtpsTrimmed $part
                 $key = ConvertTo-IisFtpsAsciiUpper $t
-                if ($t -eq '' -or $key -ceq (ConvertTo-IisFtpsAsciiUpper $codec.none)) { continue }
-                $hit = @($bits | Where-Object { (ConvertTo-IisFtpsAsciiUpper $_.Name) -ceq $key })
+                if ($t.Length -eq 0 -or (Test-IisFtpsSameText $key (ConvertTo-IisFtpsAsciiUpper $codec.none))) { continue }
+                $hit = @($bits | Where-Object { Test-IisFtpsSameText (ConvertTo-IisFtpsAsciiUpper $_.Name) $key })
                 if ($hit.Count -eq 0) { return (& $refuse $msg.notAFlag @{ input = (Format-IisFtpsInput $t) }) }
                 $mask = $mask -bor [long]$hit[0].Value
             }
@@ -242,8 +252,8 @@ function ConvertFrom-IisFtpsValue {
             if ($v -is [bool]) { return @{ ok = $true; value = $v } }
             if ($v -is [string]) {
                 $t = ConvertTo-IisFtpsAsciiLower (Get-IisFtpsTrimmed $v)
-                if ($t -ceq $codec.texts.true) { return @{ ok = $true; value = $true } }
-                if ($t -ceq $codec.texts.false) { return @{ ok = $true; value = $false } }
+                if (Test-IisFtpsSameText $t $codec.texts.true) { return @{ ok = $true; value = $true } }
+                if (Test-IisFtpsSameText $t $codec.texts.false) { return @{ ok = $true; value = $false } }
             }
             return (& $refuse $msg.notABool $quoted)
         }
@@ -275,6 +285,17 @@ function ConvertFrom-IisFtpsValue {
     }
 }
 
+function Get-IisFtpsParameterValue {
+    <#
+    A cmdlet parameter's value as the CLI would see it: PowerShell binds one text given to a
+    [string[]] parameter as a list of one, so `-ValidationFlags 'A,B'` would be the list ['A,B']
+    where `--validation-flags A,B` is the text 'A,B'. A list of one is taken as its element.
+    #>
+    param([AllowNull()] $Value)
+    if ((Test-IisFtpsList $Value) -and @($Value).Count -eq 1) { return , (@($Value)[0]) }
+    return , $Value
+}
+
 function ConvertTo-IisFtpsCanonicalValue {
     <# Validates what a user gave for a setting: the canonical value, or INVALID_VALUE naming the setting, the value and what is allowed (the message of src/schema/validate.ts, from schema.json). #>
     param([Parameter(Mandatory)] $Def, [AllowNull()] $InputObject)
@@ -285,7 +306,7 @@ function ConvertTo-IisFtpsCanonicalValue {
     if ($InputObject -is [string] -and $null -ne $Def.PSObject.Properties['notHere']) {
         $key = ConvertTo-IisFtpsAsciiUpper (Get-IisFtpsTrimmed $InputObject)
         foreach ($p in $Def.notHere.PSObject.Properties) {
-            if ((ConvertTo-IisFtpsAsciiUpper $p.Name) -ceq $key) { $hint = Format-IisFtpsTemplate -Template $messages.hint -Vars @{ hint = $p.Value }; break }
+            if ((Test-IisFtpsSameText (ConvertTo-IisFtpsAsciiUpper $p.Name) $key)) { $hint = Format-IisFtpsTemplate -Template $messages.hint -Vars @{ hint = $p.Value }; break }
         }
     }
     $text = Format-IisFtpsTemplate -Template $messages.invalidValue -Vars @{ setting = $Def.name; reason = $r.reason; hint = $hint; allowed = ($r.allowed -join $messages.allowedSeparator) }
