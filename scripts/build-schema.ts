@@ -1,14 +1,18 @@
 /**
  * Writes module/Private/schema.json: the schema of src/schema (settings, enum numbers, flag bits,
- * defaults, descriptions) and the doctor's rule ids, as data for the PowerShell module. The module
- * validates, completes and decodes from this file, so PowerShell and TypeScript accept the same
- * names. `npm run build:schema` regenerates it; a test fails when the committed file differs.
+ * defaults, descriptions), each setting's codec rules as data (src/codecs: the texts it takes, its
+ * patterns, limits and messages), the INVALID_VALUE message, and the doctor's rules as data
+ * (src/doctor). The module validates, completes, decodes and checks from this file alone, with
+ * one generic routine per task, so PowerShell and TypeScript accept, refuse and word alike.
+ * `npm run build:schema` regenerates it; a test fails when the committed file differs.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { rules } from '../src/doctor/rules.js';
+import { LEXICAL } from '../src/codecs/index.js';
+import { PROBLEM_LIST, ruleData } from '../src/doctor/rules.js';
 import { ERROR_CODES } from '../src/errors/errors.js';
 import { elementNames, ftpsSchema, settings } from '../src/schema/index.js';
+import { INVALID_VALUE_MESSAGES } from '../src/schema/validate.js';
 
 export const SCHEMA_JSON = fileURLToPath(new URL('../module/Private/schema.json', import.meta.url));
 
@@ -17,7 +21,9 @@ const pascal = (name: string): string => name[0]!.toUpperCase() + name.slice(1);
 /** The schema as plain data, in schema order. */
 export function schemaDocument(): unknown {
   return {
-    comment: 'Generated from src/schema by `npm run build:schema`. Do not edit: a test fails when this differs from the TypeScript schema.',
+    comment: 'Generated from src/schema, src/codecs and src/doctor by `npm run build:schema`. Do not edit: a test fails when this differs from the TypeScript sources.',
+    lexical: LEXICAL,
+    messages: INVALID_VALUE_MESSAGES,
     elements: elementNames.map((name) => ({ name, path: ftpsSchema[name].path, description: ftpsSchema[name].description })),
     settings: settings.map((s) => {
       const codec = s.def.codec;
@@ -35,9 +41,11 @@ export function schemaDocument(): unknown {
         ...(numbers ? { [codec.type === 'flags' ? 'bits' : 'values']: numbers } : {}),
         ...(s.def.notHere ? { notHere: s.def.notHere } : {}),
         description: s.def.description,
+        codec: codec.spec,
       };
     }),
-    doctorRules: rules.map((r) => ({ id: r.id, severity: r.severity, description: r.description })),
+    doctor: { problemList: PROBLEM_LIST },
+    doctorRules: ruleData,
     errorCodes: ERROR_CODES,
   };
 }

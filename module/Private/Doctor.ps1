@@ -1,21 +1,14 @@
-# The doctor's rules (src/doctor/rules.ts), for the ServerManager path: the same ids, severities
-# and messages. schema.json lists the TypeScript rules; a test checks each has a rule here, and
-# compares findings with the Node CLI's on the same files.
-# Each check takes a context (@{ cca; policy; policyText; noHash; flags; adMapping; control; data; bad;
-# ftpSite; hash; storeName; certificate; certificateSeen }) and returns a message when the rule is
-# broken, else nothing.
+# The doctor's rules for the ServerManager path: the rules of src/doctor/rules.ts, as data in
+# schema.json (doctorRules: conditions on settings and a message template), checked by one
+# generic routine; and the server certificate rules, which read the level and the store.
 
-$script:IisFtpsDoctorRules = @(
-    @{ id = 'cca-needs-server-certificate'; severity = 'error'; check = { param($c) if ($c.cca -and $c.noHash) { 'clientCertAuthentication is enabled but no serverCertHash is bound, so TLS is off; set --server-cert-hash' } } }
-    @{ id = 'cca-needs-client-certificates'; severity = 'error'; check = { param($c) if ($c.cca -and $c.policy -ceq 'CertIgnore') { 'clientCertAuthentication is enabled but clientCertificatePolicy is CertIgnore, so no certificate is ever negotiated; set CertRequire or CertAllow' } } }
-    @{ id = 'cca-needs-ad-mapping'; severity = 'error'; check = { param($c) if ($c.cca -and $c.adMapping -ne $true) { 'clientCertAuthentication is enabled but useActiveDirectoryMapping is false, so certificates map to no account; set --use-active-directory-mapping true' } } }
-    @{ id = 'cca-needs-tls-channels'; severity = 'error'; check = { param($c) if ($c.cca -and $c.data -ceq 'SslDeny') { 'clientCertAuthentication is enabled but dataChannelPolicy is SslDeny, which forbids TLS on the data channel; set SslRequire or SslAllow' } } }
-    @{ id = 'stored-value-invalid'; severity = 'error'; check = { param($c) if ($c.bad.Count -gt 0) { $c.bad -join '; ' } } }
-    @{ id = 'no-revocation-check'; severity = 'warning'; check = { param($c) if ($c.flags -ccontains 'NoRevocationCheck') { 'validationFlags includes NoRevocationCheck, so revoked client certificates are accepted; Microsoft advises against it' } } }
-    @{ id = 'client-certificates-without-tls'; severity = 'warning'; check = { param($c) if ($c.policy -cne 'CertIgnore' -and $c.noHash) { 'clientCertificatePolicy is {0} but no serverCertHash is bound, so TLS (and with it any client certificate) is off' -f $c.policyText } } }
-    @{ id = 'cert-require-with-optional-tls'; severity = 'warning'; check = { param($c) if ($c.policy -ceq 'CertRequire' -and $c.control -ceq 'SslAllow' -and -not $c.noHash) { 'clientCertificatePolicy is CertRequire but controlChannelPolicy is SslAllow, so a client that does not start TLS is never asked for a certificate; set SslRequire' } } }
-
-    # ---- Server certificate rules (certificate renewal) ----------------------------------------
+# The server certificate rules (src/doctor/rules.ts, certificateRules): sites without a
+# certificate, and the bound certificate as the machine's store has it (seen on live IIS only:
+# Certificates.ps1). They read the level and the store's answer, which the data rules cannot
+# express yet, so they are written here as in TypeScript; the Pester suite compares the findings
+# of both. Each check takes a context (@{ noHash; control; data; ftpSite; hash; storeName;
+# certificate; certificateSeen }) and returns a message when the rule is broken, else nothing.
+$script:IisFtpsCertificateRules = @(
     # Sites without a certificate, and the bound certificate as the machine's store has it (seen on
     # live IIS only: Certificates.ps1). Kept together, apart from the client-certificate rules above.
     @{ id = 'tls-required-without-certificate'; severity = 'error'; check = { param($c)
@@ -40,39 +33,98 @@ $script:IisFtpsDoctorRules = @(
             } } }
 )
 
-function Get-IisFtpsDoctorFinding {
-    <#
-    The broken rules for one level's effective settings (element -> attribute -> { value, source, problem? }).
-    -Target is the level's identity ({ level; name; id; protocols }); -ConfigPath says whether the
-    machine's certificate store is looked at (live IIS only).
-    #>
-    param([Parameter(Mandatory)] $Settings, $Target, [string] $ConfigPath)
-    $v = {
-        param([string] $Element, [string] $Attribute)
-        return (Get-IisFtpsProperty (Get-IisFtpsProperty (Get-IisFtpsProperty $Settings $Element) $Attribute) 'value')
-    }
-    $policy = & $v 'sslClientCertificates' 'clientCertificatePolicy'
-    $bad = @()
+function Get-IisFtpsDoctorRule {
+    <# The doctor's rules, from schema.json, in the order the CLI reports them. #>
+    return @((Get-IisFtpsSchema).doctorRules)
+}
+
+function ConvertTo-IisFtpsJsString {
+    <# A value as JavaScript's String() writes it into a message: null, true/false, lists joined by commas. #>
+    param($Value)
+    if ($null -eq $Value) { return 'null' }
+    if ($Value -is [bool]) { if ($Value) { return 'true' } else { return 'false' } }
+    if ($Value -is [string]) { return $Value }
+    if (Test-IisFtpsNumber $Value) { return (ConvertTo-IisFtpsJsNumberText $Value) }
+    if (Test-IisFtpsList $Value) { return (@($Value | ForEach-Object { ConvertTo-IisFtpsJsString $_ }) -join ',') }
+    return [string]$Value
+}
+
+function Get-IisFtpsDoctorProblem {
+    <# The stored values that cannot be read, each as schema.json's doctor.problemList.item words it. #>
+    param([Parameter(Mandatory)] $Settings)
+    $item = (Get-IisFtpsSchema).doctor.problemList.item
     foreach ($el in $Settings.Keys) {
         foreach ($a in $Settings[$el].Keys) {
             $e = $Settings[$el][$a]
             $problem = Get-IisFtpsProperty $e 'problem'
-            if ($null -ne $problem) { $bad += ('{0}.{1} ({2}): {3}' -f $el, $a, $e.source, $problem) }
+            if ($null -ne $problem -and ([string]$problem).Length -gt 0) {
+                Format-IisFtpsTemplate -Template $item -Vars @{ element = $el; attribute = $a; source = (Get-IisFtpsProperty $e 'source'); problem = $problem }
+            }
         }
     }
+}
+
+function Get-IisFtpsEffectiveValue {
+    <# A setting's effective value in element -> attribute -> { value, ... }, by setting name. #>
+    param([Parameter(Mandatory)] $Settings, [Parameter(Mandatory)] [string] $Setting)
+    $def = Get-IisFtpsSettingDef -Name $Setting
+    return (Get-IisFtpsProperty (Get-IisFtpsProperty (Get-IisFtpsProperty $Settings $def.element) $def.attribute) 'value')
+}
+
+function Test-IisFtpsDoctorCondition {
+    <#
+    Whether one condition of a rule holds: equals / notEquals (strict: same type and value),
+    includes (a list with that name), isEmpty (null or empty text), problems (any stored value that
+    cannot be read). As src/doctor/rules.ts.
+    #>
+    param([Parameter(Mandatory)] $Condition, [Parameter(Mandatory)] $Settings)
+    $has = { param([string] $Name) $null -ne $Condition.PSObject.Properties[$Name] }
+    if (& $has 'problems') { return (@(Get-IisFtpsDoctorProblem -Settings $Settings).Count -gt 0) }
+    $v = Get-IisFtpsEffectiveValue -Settings $Settings -Setting $Condition.setting
+    $same = {
+        param($A, $B)
+        if ($null -eq $A -or $null -eq $B) { return ($null -eq $A -and $null -eq $B) }
+        if ($A -is [bool] -or $B -is [bool]) { return ($A -is [bool] -and $B -is [bool] -and $A -eq $B) }
+        if ($A -is [string] -or $B -is [string]) { return ($A -is [string] -and $B -is [string] -and (Test-IisFtpsSameText $A $B)) }
+        return $false
+    }
+    if (& $has 'equals') { return [bool](& $same $v $Condition.equals) }
+    if (& $has 'notEquals') { return -not (& $same $v $Condition.notEquals) }
+    # PowerShell hands a one-element list back as its element: a single name is a list of one here.
+    if (& $has 'includes') { return ($null -ne $v -and @(@($v) | Where-Object { $_ -is [string] -and (Test-IisFtpsSameText $_ $Condition.includes) }).Count -gt 0) }
+    if (& $has 'isEmpty') { return ((($null -eq $v) -or ($v -is [string] -and $v.Length -eq 0)) -eq [bool]$Condition.isEmpty) }
+    throw (New-IisFtpsException -Code BACKEND_FAILED -Message ("The module's schema.json has a doctor condition this module does not know ({0}); reinstall the module." -f (ConvertTo-IisFtpsJson $Condition)))
+}
+
+function Get-IisFtpsDoctorFinding {
+    <#
+    The broken rules for one level's effective settings (element -> attribute -> { value, source, problem? }):
+    the data rules of schema.json, then the server certificate rules. -Target is the level's
+    identity ({ level; name; id; protocols }); -ConfigPath says whether the machine's certificate
+    store is looked at (live IIS only).
+    #>
+    param([Parameter(Mandatory)] $Settings, $Target, [string] $ConfigPath)
+    $separator = (Get-IisFtpsSchema).doctor.problemList.separator
+    foreach ($rule in Get-IisFtpsDoctorRule) {
+        $broken = $true
+        foreach ($c in @($rule.when)) { if (-not (Test-IisFtpsDoctorCondition -Condition $c -Settings $Settings)) { $broken = $false; break } }
+        if (-not $broken) { continue }
+        $message = [regex]::Replace([string]$rule.message, '\{(\w+)\}', {
+                param($m)
+                $name = $m.Groups[1].Value
+                if ($name -eq 'problems') { return (@(Get-IisFtpsDoctorProblem -Settings $Settings) -join $separator) }
+                return (ConvertTo-IisFtpsJsString (Get-IisFtpsEffectiveValue -Settings $Settings -Setting $name))
+            })
+        [pscustomobject][ordered]@{ rule = [string]$rule.id; severity = [string]$rule.severity; message = $message }
+    }
+    $hash = [string](Get-IisFtpsEffectiveValue -Settings $Settings -Setting 'serverCertHash')
     $context = @{
-        cca        = (& $v 'clientCertAuthentication' 'enabled') -eq $true
-        policy     = $policy
-        policyText = $(if ($null -eq $policy) { 'null' } else { [string]$policy })
-        noHash     = [string]::IsNullOrEmpty([string](& $v 'ssl' 'serverCertHash'))
-        flags      = @(& $v 'sslClientCertificates' 'validationFlags')
-        adMapping  = & $v 'sslClientCertificates' 'useActiveDirectoryMapping'
-        control    = & $v 'ssl' 'controlChannelPolicy'
-        data       = & $v 'ssl' 'dataChannelPolicy'
-        bad        = $bad
-        ftpSite    = $null -ne $Target -and (Get-IisFtpsProperty $Target 'level') -eq 'site' -and @(Get-IisFtpsProperty $Target 'protocols') -contains 'ftp'
-        hash       = [string](& $v 'ssl' 'serverCertHash')
-        storeName  = [string](& $v 'ssl' 'serverCertStoreName')
+        noHash          = [string]::IsNullOrEmpty($hash)
+        control         = Get-IisFtpsEffectiveValue -Settings $Settings -Setting 'controlChannelPolicy'
+        data            = Get-IisFtpsEffectiveValue -Settings $Settings -Setting 'dataChannelPolicy'
+        ftpSite         = $null -ne $Target -and (Get-IisFtpsProperty $Target 'level') -eq 'site' -and @(Get-IisFtpsProperty $Target 'protocols') -contains 'ftp'
+        hash            = $hash
+        storeName       = [string](Get-IisFtpsEffectiveValue -Settings $Settings -Setting 'serverCertStoreName')
         certificate     = $null
         certificateSeen = $false
     }
@@ -80,7 +132,7 @@ function Get-IisFtpsDoctorFinding {
         $context.certificateSeen = $true
         $context.certificate = Get-IisFtpsStoreCertificate -Thumbprint $context.hash -StoreName $context.storeName
     }
-    foreach ($rule in $script:IisFtpsDoctorRules) {
+    foreach ($rule in $script:IisFtpsCertificateRules) {
         $message = & $rule.check $context
         if ($null -ne $message) { [pscustomobject][ordered]@{ rule = $rule.id; severity = $rule.severity; message = [string]$message } }
     }

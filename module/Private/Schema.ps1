@@ -1,5 +1,6 @@
-# The settings schema, as generated from src/schema into schema.json (npm run build:schema).
-# Loaded on first use, never at import.
+# The settings schema, as generated from src/schema, src/codecs and src/doctor into schema.json
+# (npm run build:schema): settings, their codec rules, messages and the doctor's rules. Loaded on
+# first use, never at import. Nothing in the module describes a particular setting by hand.
 
 $script:IisFtpsSchemaCache = $null
 
@@ -46,21 +47,9 @@ function Get-IisFtpsSettingDef {
 }
 
 function Get-IisFtpsAllowedValues {
-    <# What a setting accepts, as the TypeScript codecs word it (for errors and help). #>
+    <# What a setting accepts, as the TypeScript codecs word it (for errors and help): the codec's accepts list in schema.json. #>
     param([Parameter(Mandatory)] $Def)
-    switch ($Def.format) {
-        'enum' { return @($Def.values.PSObject.Properties | ForEach-Object { '{0} ({1})' -f $_.Name, $_.Value }) }
-        'flags' {
-            $bits = @($Def.bits.PSObject.Properties | Sort-Object { [int]$_.Value })
-            $sum = 0
-            foreach ($b in $bits) { $sum = $sum -bor [int]$b.Value }
-            return @($bits | ForEach-Object { '{0} ({1})' -f $_.Name, $_.Value }) + @('None (0)', ('a sum of the numbers (0 to {0})' -f $sum))
-        }
-        'timeSpan' { return @('hh:mm:ss', 'd.hh:mm:ss', 'hh:mm:ss.fffffff', 'hours of 24 and more (29:00:00)') }
-        'bool' { return @('true', 'false') }
-        'thumbprint' { return @('40 hexadecimal digits (a SHA-1 thumbprint); spaces and invisible marks are removed') }
-        default { return @('any non-empty text') }
-    }
+    return @($Def.codec.accepts)
 }
 
 function Get-IisFtpsCompletionResult {
@@ -72,9 +61,9 @@ function Get-IisFtpsCompletionResult {
     } else {
         $def = @(Get-IisFtpsSettingDef | Where-Object { $_.parameter -eq $ParameterName })
         if ($def.Count -eq 0) { return }
-        switch ($def[0].format) {
+        switch ($def[0].codec.format) {
             'enum' { $candidates = @($def[0].values.PSObject.Properties | ForEach-Object { $_.Name }) }
-            'flags' { $candidates = @($def[0].bits.PSObject.Properties | ForEach-Object { $_.Name }) + @('None') }
+            'flags' { $candidates = @($def[0].bits.PSObject.Properties | ForEach-Object { $_.Name }) + @($def[0].codec.none) }
             'bool' { $candidates = @('$true', '$false') }
             default { return }
         }

@@ -191,7 +191,7 @@ function Set-IisFtpsSetting {
             $values = [ordered]@{}
             foreach ($def in Get-IisFtpsSettingDef) {
                 if ($PSBoundParameters.ContainsKey($def.parameter)) {
-                    $values[$def.name] = ConvertTo-IisFtpsCanonicalValue -Def $def -InputObject $PSBoundParameters[$def.parameter]
+                    $values[$def.name] = ConvertTo-IisFtpsCanonicalValue -Def $def -InputObject (Get-IisFtpsParameterValue $PSBoundParameters[$def.parameter])
                 }
             }
             if ($values.Count -eq 0) {

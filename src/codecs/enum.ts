@@ -1,4 +1,10 @@
-import { type Codec, decoded, describe, refused } from './codec.js';
+import { type Codec, type CodecSpec, NUMBER_TEXT, asciiUpper, decoded, describe, refused, say } from './codec.js';
+
+const MESSAGES = {
+  notANumber: '{input} is not one of the numbers of this enum',
+  notAName: '{input} is not a value of this enum',
+  wrongType: '{input} is not an enum name or number',
+};
 
 /**
  * An IIS enum: stored by name, names case-insensitive, the number accepted too
@@ -6,22 +12,26 @@ import { type Codec, decoded, describe, refused } from './codec.js';
  */
 export function enumCodec<const N extends string>(values: Readonly<Record<N, number>>): Codec<N> {
   const names = Object.keys(values) as N[];
-  const byUpper = new Map(names.map((n) => [n.toUpperCase(), n] as const));
+  const byUpper = new Map(names.map((n) => [asciiUpper(n), n] as const));
   const byNumber = new Map(names.map((n) => [values[n], n] as const));
   const allowed = names.map((n) => `${n} (${values[n]})`);
+  const numberText = new RegExp(NUMBER_TEXT);
+  const spec: CodecSpec = { format: 'enum', accepts: allowed, values, numberText: NUMBER_TEXT, messages: MESSAGES };
   return {
     type: 'enum',
+    spec,
     accepts: allowed,
     decode(input) {
-      if (typeof input === 'number' || (typeof input === 'string' && /^\s*\d+\s*$/.test(input))) {
+      const vars = { input: describe(input) };
+      if (typeof input === 'number' || (typeof input === 'string' && numberText.test(input))) {
         const name = byNumber.get(Number(input));
-        return name === undefined ? refused(`${describe(input)} is not one of the numbers of this enum`, allowed) : decoded(name);
+        return name === undefined ? refused(say(MESSAGES.notANumber, vars), allowed) : decoded(name);
       }
       if (typeof input === 'string') {
-        const name = byUpper.get(input.trim().toUpperCase());
-        return name === undefined ? refused(`${describe(input)} is not a value of this enum`, allowed) : decoded(name);
+        const name = byUpper.get(asciiUpper(input.trim()));
+        return name === undefined ? refused(say(MESSAGES.notAName, vars), allowed) : decoded(name);
       }
-      return refused(`${describe(input)} is not an enum name or number`, allowed);
+      return refused(say(MESSAGES.wrongType, vars), allowed);
     },
     encode: (value) => value,
     toNumber: (value) => values[value],

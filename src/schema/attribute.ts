@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ValueType } from '../contract/index.js';
 import {
   type Codec,
+  type Format,
   boolCodec,
   enumCodec,
   flagsCodec,
@@ -11,10 +12,10 @@ import {
 } from '../codecs/index.js';
 
 /**
- * How an attribute's value is written, for help, docs and the PowerShell side: its XML-level
- * type, or a narrower format of that type (`thumbprint`: a string of 40 hex digits).
+ * How an attribute's value is written, for help, docs and the PowerShell side: its codec's
+ * format, the XML-level type or a narrower one (`thumbprint`: a string of 40 hex digits).
  */
-export type Format = ValueType | 'thumbprint';
+export type { Format };
 
 /**
  * One attribute of the schema: its codec, its default, its documentation, and a zod schema that
@@ -22,7 +23,7 @@ export type Format = ValueType | 'thumbprint';
  */
 export interface AttributeDef<T> {
   readonly type: ValueType;
-  /** What the value looks like; readers branch on this, never on an attribute's name. */
+  /** What the value looks like (the codec's format); readers branch on this, never on an attribute's name. */
   readonly format: Format;
   readonly codec: Codec<T>;
   /** The schema default, or null where IIS has none. */
@@ -41,7 +42,6 @@ function define<T>(
   def: T | null,
   description: string,
   extra: { names?: readonly string[]; notHere?: Readonly<Record<string, string>> } = {},
-  format: Format = codec.type,
 ): AttributeDef<T> {
   const input = z.unknown().transform((value, ctx): T => {
     const r = codec.decode(value);
@@ -49,7 +49,7 @@ function define<T>(
     ctx.issues.push({ code: 'custom', message: r.refusal.reason, input: value, params: { allowed: r.refusal.allowed } });
     return z.NEVER;
   });
-  return { type: codec.type, format, codec, default: def, description, ...extra, input };
+  return { type: codec.type, format: codec.spec.format, codec, default: def, description, ...extra, input };
 }
 
 export const attr = {
@@ -65,7 +65,7 @@ export const attr = {
   timeSpan: (def: string, description: string): AttributeDef<string> => define(timeSpanCodec(), def, description),
   bool: (def: boolean, description: string): AttributeDef<boolean> => define(boolCodec(), def, description),
   string: (def: string | null, description: string): AttributeDef<string> => define(stringCodec(), def, description),
-  thumbprint: (description: string): AttributeDef<string> => define(thumbprintCodec(), null, description, {}, 'thumbprint'),
+  thumbprint: (description: string): AttributeDef<string> => define(thumbprintCodec(), null, description),
 };
 
 export interface ElementDef<A extends Record<string, AttributeDef<unknown>>> {

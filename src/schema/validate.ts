@@ -1,3 +1,4 @@
+import { asciiUpper, say } from '../codecs/index.js';
 import { IisFtpsError, type Result, fail, ok } from '../errors/errors.js';
 import { type SettingDef, findSetting, settingNames } from './index.js';
 
@@ -32,14 +33,30 @@ export function resolveSetting(name: string): Result<SettingDef> {
   return def ? ok(def) : fail(unknownSetting(name));
 }
 
+/**
+ * The INVALID_VALUE message, as templates (the PowerShell module words its refusals from the same
+ * data, through schema.json): the setting, the codec's reason, a hint when the value belongs to
+ * another attribute (`notHere`), and what is allowed, joined by `allowedSeparator`.
+ */
+export const INVALID_VALUE_MESSAGES = {
+  invalidValue: 'Invalid value for {setting}: {reason}.{hint} Allowed: {allowed}',
+  hint: ' {hint}.',
+  allowedSeparator: ', ',
+} as const;
+
 /** Validates one value for one setting: the canonical value, or an error naming the setting, the value and what is allowed. */
 export function validateValue(def: SettingDef, value: unknown): Result<unknown> {
   const r = def.def.input.safeParse(value);
   if (r.success) return ok(r.data);
   const issue = r.error.issues[0];
   const allowed = ((issue as { params?: { allowed?: readonly string[] } } | undefined)?.params?.allowed ?? def.def.codec.accepts) as readonly string[];
-  const hint = typeof value === 'string' ? def.def.notHere?.[Object.keys(def.def.notHere ?? {}).find((k) => k.toUpperCase() === value.trim().toUpperCase()) ?? ''] : undefined;
-  const message = `Invalid value for ${def.name}: ${issue?.message ?? 'not accepted'}.${hint ? ` ${hint}.` : ''} Allowed: ${allowed.join(', ')}`;
+  const hint = typeof value === 'string' ? def.def.notHere?.[Object.keys(def.def.notHere ?? {}).find((k) => asciiUpper(k) === asciiUpper(value.trim())) ?? ''] : undefined;
+  const message = say(INVALID_VALUE_MESSAGES.invalidValue, {
+    setting: def.name,
+    reason: issue?.message ?? 'not accepted',
+    hint: hint ? say(INVALID_VALUE_MESSAGES.hint, { hint }) : '',
+    allowed: allowed.join(INVALID_VALUE_MESSAGES.allowedSeparator),
+  });
   return fail(new IisFtpsError('INVALID_VALUE', message, { setting: def.name, value, allowed }));
 }
 

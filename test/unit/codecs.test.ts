@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { boolCodec, enumCodec, flagsCodec, formatTimeSpan, parseTimeSpan, stringCodec, thumbprintCodec, timeSpanCodec } from '../../src/codecs/index.js';
+import { LEXICAL, boolCodec, enumCodec, flagsCodec, formatTimeSpan, parseTimeSpan, stringCodec, thumbprintCodec, timeSpanCodec } from '../../src/codecs/index.js';
 import { findSetting } from '../../src/schema/index.js';
 import { validateValue } from '../../src/schema/validate.js';
 
@@ -129,5 +129,47 @@ describe('codecs', () => {
       assert.ok(!r.ok && /"g" \(U\+0067\)/.test(r.refusal.reason));
     });
     it('refuses 41 digits', () => no(c.decode(clean + '0')));
+  });
+});
+
+describe('codec rules as data (what schema.json carries to the PowerShell module)', () => {
+  it('spells white space as exactly the set JavaScript\'s \\s and trim() take', () => {
+    const ws = new RegExp(`^${LEXICAL.whitespace}$`);
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      assert.equal(ws.test(ch), /^\s$/.test(ch), `U+${c.toString(16)}`);
+      assert.equal(ws.test(ch), ch.trim() === '', `U+${c.toString(16)} trim`);
+    }
+  });
+
+  it('takes ASCII digits only as numbers', () => {
+    const c = enumCodec({ A: 0, B: 1 });
+    no(c.decode('\uFF11'));
+    no(c.decode('\u0661'));
+    assert.equal(ok(c.decode(' 1 ')), 'B');
+  });
+
+  it('folds the case of ASCII letters only: no ß for SS, no dotless ı for I, no long ſ for S', () => {
+    const c = enumCodec({ SslAllow: 0, CertIgnore: 1 });
+    assert.equal(ok(c.decode('SSLALLOW')), 'SslAllow');
+    assert.equal(ok(c.decode('certignore')), 'CertIgnore');
+    for (const bad of ['Certıgnore', 'ſslAllow', 'ßlAllow']) no(c.decode(bad));
+    no(boolCodec().decode('truE\u0130'));
+  });
+
+  it('refuses flag sums beyond the flags, also past 32 bits (2^32 + 1 is not NoRevocationCheck)', () => {
+    const c = flagsCodec({ NoRevocationCheck: 1, CertNoUsageCheck: 8 });
+    for (const bad of [4294967297, '4294967297', '4294967296', 2 ** 53, 16, '2147483648']) no(c.decode(bad));
+    assert.deepEqual(ok(c.decode('9')), ['NoRevocationCheck', 'CertNoUsageCheck']);
+  });
+
+  it('words every refusal from the spec the module reads', () => {
+    for (const [codec, input] of [[enumCodec({ A: 0 }), 'x'], [flagsCodec({ A: 1 }), 'x'], [timeSpanCodec(), 'x'], [boolCodec(), 'x'], [stringCodec(), 'a\u0001'], [thumbprintCodec(), 'x']] as const) {
+      const r = codec.decode(input);
+      assert.ok(!r.ok);
+      const templates = Object.values(codec.spec.messages).map((t) => new RegExp(`^${t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '.*')}$`, 's'));
+      assert.ok(templates.some((t) => t.test(r.refusal.reason)), `${codec.spec.format}: ${r.refusal.reason}`);
+      assert.deepEqual(r.refusal.allowed, codec.spec.accepts);
+    }
   });
 });

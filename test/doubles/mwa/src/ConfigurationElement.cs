@@ -3,6 +3,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.InteropServices;
 
 namespace Microsoft.Web.Administration
 {
@@ -86,6 +87,10 @@ namespace Microsoft.Web.Administration
         public ConfigurationElement GetChildElement(string elementName)
         {
             if (string.IsNullOrEmpty(elementName)) throw new ArgumentException("An element name is required.", "elementName");
+            // Without the FTP schema, ftpServer is no child element of a site: the native
+            // IAppHostChildElementCollection::Item fails with ERROR_INVALID_INDEX ([MS-IISA] 3.1.4.3.2).
+            if (!Config.FtpInstalled && elementName == "ftpServer" && IsSiteLevel)
+                throw new COMException("Invalid index. (Exception from HRESULT: 0x80070585)", unchecked((int)0x80070585));
             foreach (var c in Children) if (c.TagName == elementName) return c;
             var created = new ConfigurationElement(Config, this, null, elementName, Config.NextSeq());
             Children.Add(created);
@@ -110,6 +115,49 @@ namespace Microsoft.Web.Administration
             AttributeChange change;
             if (Changes.TryGetValue(name, out change)) return change.Text;
             return OriginalText(name);
+        }
+
+        /// <summary>A site (an entry of the sites collection) or siteDefaults.</summary>
+        internal bool IsSiteLevel
+        {
+            get { return ParentElement is ConfigurationSection && (TagName == "site" || TagName == "siteDefaults"); }
+        }
+
+        /// <summary>Entries of collections below a site, which siteDefaults does not reach.</summary>
+        private static readonly HashSet<string> CollectionEntries = new HashSet<string>(StringComparer.Ordinal) { "bindings", "binding", "application", "virtualDirectory", "add" };
+
+        /// <summary>
+        /// For a site or an element below it: the element at the same path below siteDefaults (the
+        /// collection default of sites, isCollectionDefault in IIS's schema), without creating it;
+        /// null when there is none, or for elements that are not below a site.
+        /// </summary>
+        internal ConfigurationElement SiteDefaultsCounterpart()
+        {
+            var path = new List<string>();
+            var el = this;
+            while (el != null && !(el.TagName == "site" && el.ParentElement is ConfigurationSection))
+            {
+                if (CollectionEntries.Contains(el.TagName) || el.ParentElement == null) return null;
+                path.Add(el.TagName);
+                el = el.ParentElement;
+            }
+            if (el == null) return null;
+            var node = el.ParentElement.Children.FirstOrDefault(c => c.TagName == "siteDefaults");
+            for (int i = path.Count - 1; i >= 0 && node != null; i--)
+            {
+                var name = path[i];
+                node = node.Children.FirstOrDefault(c => c.TagName == name);
+            }
+            return node;
+        }
+
+        /// <summary>The text that applies to an attribute here: this element's, else siteDefaults' (for a site), else null.</summary>
+        internal string EffectiveText(string name)
+        {
+            var own = CurrentText(name);
+            if (own != null) return own;
+            var defaults = SiteDefaultsCounterpart();
+            return defaults == null ? null : defaults.CurrentText(name);
         }
 
         internal string OriginalText(string name)
@@ -155,22 +203,32 @@ namespace Microsoft.Web.Administration
 
         public string Name { get { return schema.Name; } }
 
-        /// <summary>True when the attribute is not set on this element, so the schema default applies.</summary>
-        public bool IsInheritedFromDefaultValue { get { return owner.CurrentText(schema.Name) == null; } }
+        /// <summary>
+        /// True only where the schema default applies: neither this element nor (for a site)
+        /// siteDefaults sets the attribute. A value that comes from siteDefaults is not the schema
+        /// default, so it reads false, as on real IIS.
+        /// </summary>
+        public bool IsInheritedFromDefaultValue { get { return owner.EffectiveText(schema.Name) == null; } }
 
+        /// <summary>The merged value: this element's, else siteDefaults' (for a site), else the schema default.</summary>
         public object Value
         {
             get
             {
-                var text = owner.CurrentText(schema.Name);
+                var text = owner.EffectiveText(schema.Name);
                 return text == null ? schema.DefaultValue : Schema.Parse(schema, text);
             }
             set { owner.Record(schema.Name, Schema.Format(schema, value)); }
         }
 
-        /// <summary>Removes the attribute from this element, so it inherits its default again.</summary>
+        /// <summary>
+        /// Removes the attribute from this element, so it inherits again (from siteDefaults, for a
+        /// site). On an element that does not set it, it does nothing.
+        /// </summary>
         public void Delete()
         {
+            owner.Config.CheckWritable();
+            if (owner.CurrentText(schema.Name) == null) return;
             owner.Record(schema.Name, null);
         }
 

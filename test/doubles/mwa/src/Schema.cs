@@ -29,7 +29,7 @@ namespace Microsoft.Web.Administration
                 switch (Kind)
                 {
                     case AttrKind.Bool: return false;
-                    case AttrKind.UInt: return 0u;
+                    case AttrKind.UInt: return 0L;
                     case AttrKind.Enum:
                     case AttrKind.Flags: return 0;
                     case AttrKind.TimeSpan: return TimeSpan.Zero;
@@ -131,7 +131,10 @@ namespace Microsoft.Web.Administration
 
         // ---- reading file text -------------------------------------------------------------
 
-        /// <summary>The typed value of file text: Int32 for enum and flags, UInt32, Boolean, TimeSpan, String.</summary>
+        /// <summary>
+        /// The typed value of file text, as the real assembly returns it: Int32 for enum and flags,
+        /// Int64 for uint (Site.Id is a long read by an unboxing cast), Boolean, TimeSpan, String.
+        /// </summary>
         public static object Parse(AttrSchema a, string text)
         {
             switch (a.Kind)
@@ -140,7 +143,7 @@ namespace Microsoft.Web.Administration
                 case AttrKind.Bool: return ParseBool(a, text);
                 case AttrKind.UInt:
                     uint u;
-                    if (uint.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out u)) return u;
+                    if (uint.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out u)) return (long)u;
                     throw Invalid(a, text, "an unsigned integer");
                 case AttrKind.Enum: return ParseEnum(a, text);
                 case AttrKind.Flags: return ParseFlags(a, text);
@@ -216,7 +219,12 @@ namespace Microsoft.Web.Administration
 
         // ---- values handed to SetAttributeValue ---------------------------------------------
 
-        /// <summary>The canonical file text for a value given to SetAttributeValue; throws when it is not valid.</summary>
+        /// <summary>
+        /// The canonical file text for a value given to SetAttributeValue. As the real assembly, it
+        /// casts the object to the attribute's type rather than parsing text: a string for a
+        /// timeSpan, uint, bool or an object that is not a string for a string attribute throws
+        /// InvalidCastException. Enums take their number or name, flags their sum or names.
+        /// </summary>
         public static string Format(AttrSchema a, object value)
         {
             if (value == null) throw new ArgumentNullException("value", "The value of attribute '" + a.Name + "' cannot be null; delete the attribute to reset it.");
@@ -224,16 +232,18 @@ namespace Microsoft.Web.Administration
             switch (a.Kind)
             {
                 case AttrKind.String:
-                    return s ?? Convert.ToString(value, CultureInfo.InvariantCulture);
+                    if (s == null) throw new InvalidCastException();
+                    return s;
                 case AttrKind.Bool:
                     if (value is bool) return (bool)value ? "true" : "false";
-                    if (s != null) return ParseBool(a, s) ? "true" : "false";
-                    break;
+                    throw new InvalidCastException();
                 case AttrKind.UInt:
-                    if (s != null) return ((uint)Parse(a, s)).ToString(CultureInfo.InvariantCulture);
-                    long? u = Integer(value);
-                    if (u.HasValue && u.Value >= 0 && u.Value <= uint.MaxValue) return u.Value.ToString(CultureInfo.InvariantCulture);
-                    break;
+                    {
+                        long? u = Integer(value);
+                        if (!u.HasValue) throw new InvalidCastException();
+                        if (u.Value < 0 || u.Value > uint.MaxValue) throw new OverflowException("Value was either too large or too small for a UInt32.");
+                        return u.Value.ToString(CultureInfo.InvariantCulture);
+                    }
                 case AttrKind.Enum:
                     {
                         if (s != null) return NameOf(a, ParseEnum(a, s));
@@ -243,26 +253,24 @@ namespace Microsoft.Web.Administration
                             foreach (var kv in a.Values) if (kv.Value == n.Value) return kv.Key;
                             throw Invalid(a, value, "one of " + Names(a));
                         }
-                        break;
+                        throw new InvalidCastException();
                     }
                 case AttrKind.Flags:
                     {
                         if (s != null) return FlagNames(a, ParseFlags(a, s));
                         long? n = Integer(value);
                         if (n.HasValue) return FlagNames(a, CheckFlags(a, n.Value, Convert.ToString(value, CultureInfo.InvariantCulture)));
-                        break;
+                        throw new InvalidCastException();
                     }
                 case AttrKind.TimeSpan:
                     {
-                        TimeSpan ts;
-                        if (value is TimeSpan) ts = (TimeSpan)value;
-                        else if (s != null) ts = ParseTimeSpan(a, s);
-                        else break;
+                        if (!(value is TimeSpan)) throw new InvalidCastException();
+                        var ts = (TimeSpan)value;
                         if (ts < TimeSpan.Zero) throw Invalid(a, value, "a time span that is not negative");
                         return ts.ToString("c", CultureInfo.InvariantCulture);
                     }
             }
-            throw new ArgumentException("Attribute '" + a.Name + "' (" + a.Kind + ") cannot take a value of type " + value.GetType().FullName + ".", "value");
+            throw new InvalidOperationException();
         }
 
         private static long? Integer(object value)

@@ -2,7 +2,9 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text;
+using System.Xml;
 
 namespace Microsoft.Web.Administration
 {
@@ -68,31 +70,57 @@ namespace Microsoft.Web.Administration
 
     public sealed class Configuration
     {
+        /// <summary>HRESULT_FROM_WIN32(ERROR_INVALID_DATA): what the configuration system returns for a file it cannot parse.</summary>
+        internal const int InvalidData = unchecked((int)0x8007000D);
+        /// <summary>HRESULT_FROM_WIN32(ERROR_FILE_INVALID): the commit found the file changed on disk; the CLR maps it to FileLoadException.</summary>
+        internal const int FileInvalid = unchecked((int)0x800703EE);
+
         private readonly string path;
         private readonly bool readOnly;
         private readonly byte[] loadedBytes;
         private readonly bool bom;
-        internal readonly XmlText Doc;
+        private XmlText doc;
+        private Exception loadError;
         private ConfigurationSection sites;
         private int seq;
         private bool committed;
+
+        /// <summary>False with IIS_FTPS_MWA_NO_FTP=1: a server without the FTP Server role, whose schema has no ftpServer element.</summary>
+        internal readonly bool FtpInstalled;
 
         private Configuration(string path, bool readOnly, byte[] bytes)
         {
             this.path = path;
             this.readOnly = readOnly;
             loadedBytes = bytes;
+            FtpInstalled = Environment.GetEnvironmentVariable("IIS_FTPS_MWA_NO_FTP") != "1";
             bom = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
-            string text;
+            // As the real configuration system, the file is parsed when a section is first asked for.
             try
             {
-                text = new UTF8Encoding(false, true).GetString(bytes, bom ? 3 : 0, bytes.Length - (bom ? 3 : 0));
+                var text = new UTF8Encoding(false, true).GetString(bytes, bom ? 3 : 0, bytes.Length - (bom ? 3 : 0));
+                doc = XmlText.Parse(text, path);
             }
-            catch (DecoderFallbackException e)
+            catch (DecoderFallbackException)
             {
-                throw new FileLoadException("Filename: " + path + "\r\nError: the configuration file is not UTF-8.", e);
+                loadError = ConfigError(1, "Configuration file is not well-formed XML");
             }
-            Doc = XmlText.Parse(text, path);
+            catch (XmlException e)
+            {
+                var where = e.InnerException as XmlException ?? e;
+                loadError = ConfigError(Math.Max(1, where.LineNumber), "Configuration file is not well-formed XML");
+            }
+        }
+
+        internal XmlText Doc { get { return doc; } }
+
+        /// <summary>The path as the native configuration system names it in messages.</summary>
+        internal string NativePath { get { return @"\\?\" + path; } }
+
+        /// <summary>A COMException shaped as the configuration system reports an error in the file: file name, line, error.</summary>
+        private COMException ConfigError(int line, string error)
+        {
+            return new COMException("Filename: " + NativePath + "\r\nLine number: " + line.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\r\nError: " + error + "\r\n\r\n", InvalidData);
         }
 
         internal static Configuration Load(string path, bool readOnly)
@@ -123,6 +151,7 @@ namespace Microsoft.Web.Administration
         {
             if (sectionPath != "system.applicationHost/sites")
                 throw new NotSupportedException("The Microsoft.Web.Administration test double knows only the section 'system.applicationHost/sites', not '" + sectionPath + "'.");
+            if (loadError != null) throw loadError;
             if (sites != null) return sites;
             var node = Doc.Root;
             foreach (var name in new[] { "system.applicationHost", "sites" })
@@ -133,6 +162,15 @@ namespace Microsoft.Web.Administration
                 throw new FileLoadException("Filename: " + path + "\r\nError: the configuration section 'system.applicationHost/sites' is missing from the file.");
             if (node.FindAttr("configSource") != null)
                 throw new NotSupportedException("Filename: " + path + "\r\nError: <sites configSource=\"...\"> is not supported by the Microsoft.Web.Administration test double.");
+            if (!FtpInstalled)
+            {
+                // IIS refuses an element its schema does not declare when it reads the section.
+                foreach (var level in node.Children.Where(c => c.Name == "site" || c.Name == "siteDefaults"))
+                {
+                    var ftp = level.Children.FirstOrDefault(c => c.Name == "ftpServer");
+                    if (ftp != null) throw ConfigError(Doc.LineOf(ftp.Start), "Unrecognized element 'ftpServer'");
+                }
+            }
             sites = new ConfigurationSection(this, node, sectionPath);
             return sites;
         }
@@ -147,7 +185,12 @@ namespace Microsoft.Web.Administration
             if (text == Doc.Text) return;
             var current = File.ReadAllBytes(path);
             if (!current.SequenceEqual(loadedBytes))
-                throw new FileLoadException("Cannot commit configuration changes because the file has changed on disk", path);
+            {
+                var conflict = new FileLoadException("Filename: " + NativePath + "\r\nError: Cannot commit configuration changes because the file has changed on disk\r\n\r\n");
+                // The setter is protected in netstandard2.0; the real exception carries the native HRESULT.
+                typeof(Exception).GetProperty("HResult").SetValue(conflict, FileInvalid, null);
+                throw conflict;
+            }
             var body = new UTF8Encoding(false).GetBytes(text);
             var bytes = bom ? new byte[] { 0xEF, 0xBB, 0xBF }.Concat(body).ToArray() : body;
             WriteAtomically(path, bytes);

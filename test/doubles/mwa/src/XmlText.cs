@@ -118,6 +118,14 @@ namespace Microsoft.Web.Administration
             }
         }
 
+        /// <summary>The line (from 1) that holds <paramref name="offset"/>.</summary>
+        public int LineOf(int offset)
+        {
+            int line = 1;
+            for (int i = 0; i < offset && i < Text.Length; i++) if (Text[i] == '\n') line++;
+            return line;
+        }
+
         public int LineStart(int offset)
         {
             int i = offset;
