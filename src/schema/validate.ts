@@ -34,12 +34,11 @@ export function resolveSetting(name: string): Result<SettingDef> {
 
 /** Validates one value for one setting: the canonical value, or an error naming the setting, the value and what is allowed. */
 export function validateValue(def: SettingDef, value: unknown): Result<unknown> {
-  const r = def.def.input.safeParse(value);
-  if (r.success) return ok(r.data);
-  const issue = r.error.issues[0];
-  const allowed = ((issue as { params?: { allowed?: readonly string[] } } | undefined)?.params?.allowed ?? def.def.codec.accepts) as readonly string[];
+  const r = def.def.parse(value);
+  if (r.ok) return ok(r.value);
+  const allowed = r.refusal.allowed;
   const hint = typeof value === 'string' ? def.def.notHere?.[Object.keys(def.def.notHere ?? {}).find((k) => k.toUpperCase() === value.trim().toUpperCase()) ?? ''] : undefined;
-  const message = `Invalid value for ${def.name}: ${issue?.message ?? 'not accepted'}.${hint ? ` ${hint}.` : ''} Allowed: ${allowed.join(', ')}`;
+  const message = `Invalid value for ${def.name}: ${r.refusal.reason}.${hint ? ` ${hint}.` : ''} Allowed: ${allowed.join(', ')}`;
   return fail(new IisFtpsError('INVALID_VALUE', message, { setting: def.name, value, allowed }));
 }
 
