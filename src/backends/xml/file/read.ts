@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
 import { OffsetMap } from './offsets.js';
-import { FileSource } from './source.js';
+import { type FileStamp, FileSource, stampOf } from './source.js';
 import { UTF8_BOM } from './utf8.js';
 
 /**
@@ -122,11 +122,13 @@ const CHUNK_BYTES = 1 << 16;
 export function readConfigFileInChunks(path: string, onText: (text: string) => void): FileSource {
   let fd: number;
   let st: Stats;
+  let stamp: FileStamp;
   try {
     // Examined before it is opened: opening a named pipe would wait for a writer.
     refuseIrregular(path, statSync(path));
     fd = openSync(path, 'r');
     st = fstatSync(fd);
+    stamp = stampOf(fstatSync(fd, { bigint: true }));
   } catch (e) {
     throw readFailure(path, e);
   }
@@ -175,7 +177,7 @@ export function readConfigFileInChunks(path: string, onText: (text: string) => v
     const again = readConfigFile(path);
     if (!clean || again.hash !== hash) throw changedWhileRead(path);
   }
-  return new FileSource({ path, bom, size, hash, mtimeMs: st.mtimeMs }, length, map);
+  return new FileSource({ path, bom, size, hash, mtimeMs: st.mtimeMs, stamp }, length, map);
 }
 
 /**
