@@ -26,7 +26,7 @@ const esc = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot
 
 export function generateVariedConfig(options: GenerateOptions): GeneratedConfig {
   const rand = prng(options.seed ?? 977);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const pick = <T>(xs: ArrayLike<T>): T => xs[Math.floor(rand() * xs.length)]!;
   const shuffle = <T>(xs: T[]): T[] => {
     for (let i = xs.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
