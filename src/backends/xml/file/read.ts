@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { type Stats, closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
@@ -140,11 +141,14 @@ export function readConfigFileInChunks(path: string, onText: (text: string) => v
   let bom = false;
   /** U+FFFD seen: either in the file, or standing for bytes that are not UTF-8 (checked at the end). */
   let replaced = false;
-  const take = (text: string): boolean => {
+  const take = (text: string, ascii = false): boolean => {
     if (text.length === 0) return true;
     if (text.indexOf('\0') >= 0) return false;
-    if (text.indexOf('\uFFFD') >= 0) replaced = true;
-    map.add(text);
+    if (ascii) map.skip(text.length);
+    else {
+      if (text.indexOf('\uFFFD') >= 0) replaced = true;
+      map.add(text);
+    }
     length += text.length;
     onText(text);
     return true;
@@ -162,7 +166,9 @@ export function readConfigFileInChunks(path: string, onText: (text: string) => v
         if (bom) chunk = chunk.subarray(3);
       }
       size += n;
-      clean &&= take(decoder.write(chunk));
+      const text = decoder.write(chunk);
+      // All ASCII, nothing pending from the chunk before (one character per byte): no offsets to map.
+      clean &&= take(text, text.length === chunk.length && isAscii(chunk));
     }
     clean &&= take(decoder.end());
   } catch (e) {
