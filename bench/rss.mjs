@@ -1,7 +1,8 @@
 /**
  * Loaded with `node --import` into every process the bench times (the CLI, the floor, a bare
  * Node): at exit, writes the process's peak RSS (VmHWM on Linux, maxRSS elsewhere) to stderr as
- * one line `IIS_FTPS_BENCH_RSS <bytes>`, so peak memory is measured from outside, like time.
+ * one line `IIS_FTPS_BENCH_RSS <bytes> <cpu µs>`, so peak memory is measured from outside, like
+ * time, with the CPU time (user + system) the whole process used, start-up included.
  */
 import { readFileSync, writeSync } from 'node:fs';
 
@@ -13,5 +14,6 @@ process.on('exit', () => {
   } catch {
     // Not Linux.
   }
-  writeSync(2, `\nIIS_FTPS_BENCH_RSS ${bytes}\n`);
+  const cpu = process.cpuUsage();
+  writeSync(2, `\nIIS_FTPS_BENCH_RSS ${bytes} ${cpu.user + cpu.system}\n`);
 });
