@@ -5,18 +5,17 @@ import { IisFtpsError, exitCodeFor, isIisFtpsError } from '../errors/errors.js';
 import { formatPosition } from '../errors/position.js';
 import { settings } from '../schema/index.js';
 import type { Target } from '../session/target.js';
-import { getFtpsSetting, getFtpsSettings, resetFtpsSetting, setFtpsSetting, testFtpsSetting } from '../api/cmdlets.js';
 import { type SelectionOptions, isBulkSelection } from '../api/selection.js';
-import { progressBar } from './progress.js';
-import { applyFtpsState } from '../api/apply.js';
 import type { ChangeReport } from '../api/commit.js';
-import { commandHelp, mainHelp } from './help.js';
+import { progressBar } from './progress.js';
 import { formatChanges, formatSettings, formatTest, settingsListJson, settingsReportJson } from './format.js';
 import { formatBackups, formatRestore } from './format-backups.js';
-import { listFtpsBackups, restoreFtpsBackup, retryOnConflict } from '../api/restore.js';
 import type { BackupOptions } from '../backends/xml/file/backup.js';
 import type { ConflictRetry } from '../api/connection.js';
 import { runRotateCert } from './rotate.js';
+
+// What a command needs is loaded when it runs (below, with `await import`): help loads no
+// backend, `get` no validation and no zod, and no command loads what only another one uses.
 
 /** Where the CLI reads and writes: the process's streams, or a test's buffers. */
 export interface CliIo {
@@ -193,6 +192,7 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
     switch (command) {
       case 'get': {
         const selection = targetOf(values, command)!;
+        const { getFtpsSetting, getFtpsSettings } = await import('../api/cmdlets.js');
         if (!isBulkSelection(selection)) {
           const report = await getFtpsSetting({ ...conn, ...(selection as Target) });
           io.stdout(json ? `${JSON.stringify(settingsReportJson(report), null, 2)}\n` : formatSettings(report));
@@ -209,12 +209,14 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
         if (Object.keys(requested).length === 0) {
           throw usage(`Name at least one setting, e.g. --client-certificate-policy CertRequire. Settings: ${settings.map((s) => `--${s.option}`).join(', ')}`, command);
         }
+        const [{ setFtpsSetting }, { retryOnConflict }] = await Promise.all([import('../api/cmdlets.js'), import('../api/restore.js')]);
         printChanges(await retryOnConflict(retries, () => setFtpsSetting({ ...conn, ...target, settings: requested, whatIf, ...reporting })));
         return 0;
       }
       case 'reset': {
         const target = targetOf(values, command)!;
         const names = values['setting'] as string[] | undefined;
+        const [{ resetFtpsSetting }, { retryOnConflict }] = await Promise.all([import('../api/cmdlets.js'), import('../api/restore.js')]);
         printChanges(await retryOnConflict(retries, () => resetFtpsSetting({ ...conn, ...target, ...(names ? { settings: names } : {}), whatIf, ...reporting })));
         return 0;
       }
@@ -222,11 +224,13 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
         const path = values['desired'] as string | undefined;
         if (path === undefined) throw usage('apply needs --desired FILE.json (or - for standard input)', command);
         const desired = readDesired(path, io);
+        const [{ applyFtpsState }, { retryOnConflict }] = await Promise.all([import('../api/apply.js'), import('../api/restore.js')]);
         printChanges(await retryOnConflict(retries, () => applyFtpsState({ ...conn, desired, whatIf })));
         return 0;
       }
       case 'doctor': {
         const target = targetOf(values, command, true);
+        const { testFtpsSetting } = await import('../api/cmdlets.js');
         const report = await testFtpsSetting({ ...conn, ...(target ?? {}), ...reporting });
         progress?.end();
         io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatTest(report));
@@ -236,6 +240,7 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
         if (conn.config === undefined) throw usage('restore works on a configuration file: pass --config FILE', command);
         const location = { config: conn.config, ...(backup === undefined ? {} : { backup }) };
         const from = values['from'] as string | undefined;
+        const { listFtpsBackups, restoreFtpsBackup } = await import('../api/restore.js');
         if (from === undefined) {
           const list = await listFtpsBackups(location);
           io.stdout(json ? `${JSON.stringify(list, null, 2)}\n` : formatBackups(list));
@@ -274,18 +279,19 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (argv[0] === 'rotate-cert') return await runRotateCert(argv.slice(1), io);
     const { command, values, rest } = parse(argv);
     if (values['version']) {
-      io.stdout(`${VERSION}\n`);
+      io.stdout(`${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}\n`);
       return 0;
     }
-    if (command === 'help' || command === undefined) {
+    if (command === 'help' || command === undefined || values['help']) {
+      const { commandHelp, mainHelp } = await import('./help.js');
+      if (command !== 'help' && command !== undefined) {
+        io.stdout(`${commandHelp[command]}\n`);
+        return 0;
+      }
       const topic = command === 'help' ? rest[0] : undefined;
       if (topic !== undefined && !(topic in commandHelp)) throw usage(`No help on ${JSON.stringify(topic)}. Commands: ${[...COMMANDS, 'rotate-cert'].join(', ')}`);
       io.stdout(`${topic ? commandHelp[topic] : mainHelp()}\n`);
       return command === undefined && !values['help'] ? 2 : 0;
-    }
-    if (values['help']) {
-      io.stdout(`${commandHelp[command]}\n`);
-      return 0;
     }
     if (rest.length > 0) throw usage(`Unexpected argument ${JSON.stringify(rest[0])}; values go after their option (e.g. --site "${rest[0]}")`, command);
     return await execute(command, values, io);
@@ -293,5 +299,3 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return reportError(e, json, io);
   }
 }
-
-const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;

@@ -81,6 +81,8 @@ export interface ErrorDetails {
   readonly dotnetType?: string;
 }
 
+const ERROR_BRAND: unique symbol = Symbol.for('iis-ftps.IisFtpsError');
+
 export class IisFtpsError extends Error {
   override readonly name = 'IisFtpsError';
   readonly code: ErrorCode;
@@ -92,14 +94,24 @@ export class IisFtpsError extends Error {
     this.details = details;
   }
 
+  /** Marks every IisFtpsError, of whichever copy of this module (see isIisFtpsError). */
+  get [ERROR_BRAND](): true {
+    return true;
+  }
+
   /** Plain data for `--json` output and for crossing process boundaries. */
   toJSON(): { code: ErrorCode; message: string } & ErrorDetails {
     return { code: this.code, message: this.message, ...this.details };
   }
 }
 
+/**
+ * True for an IisFtpsError, also one made by another copy of this module (a second install of
+ * the package, or a module loaded both through require and import, as under a test runner's
+ * transpiler): such an error fails `instanceof` but carries the same registered symbol.
+ */
 export function isIisFtpsError(e: unknown): e is IisFtpsError {
-  return e instanceof IisFtpsError;
+  return e instanceof IisFtpsError || (e instanceof Error && (e as unknown as Record<symbol, unknown>)[ERROR_BRAND] === true);
 }
 
 export function isErrorCode(code: unknown): code is ErrorCode {

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { ValueType } from '../contract/index.js';
 import {
   type Codec,
+  type Decoded,
   type Format,
   boolCodec,
   enumCodec,
@@ -18,8 +18,10 @@ import {
 export type { Format };
 
 /**
- * One attribute of the schema: its codec, its default, its documentation, and a zod schema that
- * turns any accepted input into the canonical value. Static types are inferred from the zod schema.
+ * One attribute of the schema: its codec, its default, its documentation, and the parse that
+ * turns any accepted input into the canonical value. The zod schema of the same parse
+ * (`settingInput`, `settingValuesSchema` in ./zod.ts) is built on demand, so that loading the
+ * schema does not load zod: a command that only reads, or prints help, never needs it.
  */
 export interface AttributeDef<T> {
   readonly type: ValueType;
@@ -33,8 +35,8 @@ export interface AttributeDef<T> {
   readonly names?: readonly string[];
   /** Values allowed on other attributes of the same kind but not here, with why. */
   readonly notHere?: Readonly<Record<string, string>>;
-  /** zod schema: any accepted input -> canonical value. */
-  readonly input: z.ZodType<T, unknown>;
+  /** Any accepted input -> the canonical value, or why it was refused (what validation and the zod schema run). */
+  readonly parse: (input: unknown) => Decoded<T>;
 }
 
 function define<T>(
@@ -43,13 +45,8 @@ function define<T>(
   description: string,
   extra: { names?: readonly string[]; notHere?: Readonly<Record<string, string>> } = {},
 ): AttributeDef<T> {
-  const input = z.unknown().transform((value, ctx): T => {
-    const r = codec.decode(value);
-    if (r.ok) return r.value;
-    ctx.issues.push({ code: 'custom', message: r.refusal.reason, input: value, params: { allowed: r.refusal.allowed } });
-    return z.NEVER;
-  });
-  return { type: codec.type, format: codec.spec.format, codec, default: def, description, ...extra, input };
+  const parse = (value: unknown): Decoded<T> => codec.decode(value);
+  return { type: codec.type, format: codec.spec.format, codec, default: def, description, ...extra, parse };
 }
 
 export const attr = {

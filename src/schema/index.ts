@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { ElementPath } from '../contract/index.js';
 import type { AttributeDef } from './attribute.js';
 import { type FtpsSchema, ftpsSchema } from './ftps.js';
@@ -67,8 +66,3 @@ export function findSetting(name: string): SettingDef | undefined {
 }
 
 export const settingNames: readonly SettingName[] = settings.map((s) => s.name);
-
-/** zod schema for a partial set of settings, by flat name: the desired state of one site. */
-export const settingValuesSchema = z
-  .object(Object.fromEntries(settings.map((s) => [s.name, s.def.input.optional()])) as Record<SettingName, z.ZodOptional<z.ZodType<unknown, unknown>>>)
-  .strict() as unknown as z.ZodType<Partial<SettingValues>, unknown>;

@@ -46,14 +46,13 @@ export const INVALID_VALUE_MESSAGES = {
 
 /** Validates one value for one setting: the canonical value, or an error naming the setting, the value and what is allowed. */
 export function validateValue(def: SettingDef, value: unknown): Result<unknown> {
-  const r = def.def.input.safeParse(value);
-  if (r.success) return ok(r.data);
-  const issue = r.error.issues[0];
-  const allowed = ((issue as { params?: { allowed?: readonly string[] } } | undefined)?.params?.allowed ?? def.def.codec.accepts) as readonly string[];
+  const r = def.def.parse(value);
+  if (r.ok) return ok(r.value);
+  const allowed = r.refusal.allowed;
   const hint = typeof value === 'string' ? def.def.notHere?.[Object.keys(def.def.notHere ?? {}).find((k) => asciiUpper(k) === asciiUpper(value.trim())) ?? ''] : undefined;
   const message = say(INVALID_VALUE_MESSAGES.invalidValue, {
     setting: def.name,
-    reason: issue?.message ?? 'not accepted',
+    reason: r.refusal.reason,
     hint: hint ? say(INVALID_VALUE_MESSAGES.hint, { hint }) : '',
     allowed: allowed.join(INVALID_VALUE_MESSAGES.allowedSeparator),
   });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { XmlBackend } from '../../src/backends/xml/index.js';
@@ -7,6 +7,7 @@ import { scanFile } from '../../src/backends/xml/document.js';
 import { editedContent } from '../../src/backends/xml/edit/bytes.js';
 import { planEdits } from '../../src/backends/xml/edit/plan.js';
 import { OffsetMap } from '../../src/backends/xml/file/offsets.js';
+import { FileSource, stampOf } from '../../src/backends/xml/file/source.js';
 import { StringSource } from '../../src/backends/xml/file/text.js';
 import { pathTrie, scan } from '../../src/backends/xml/scan/scan.js';
 import type { NodeId, SpanIndex } from '../../src/backends/xml/scan/spans.js';
@@ -135,6 +136,34 @@ describe('offline backend without the text in memory', () => {
       assert.throws(() => source.verify(), { code: 'CONFLICT' });
       writeFileSync(path, `${readFileSync(path, 'utf8')} `);
       assert.equal(source.looksUnchanged(), false);
+    });
+ 
+    it('a stamp proves a file unchanged only when its change time is well before the stamp', () => {
+      const path = copyFixture();
+      const st = statSync(path, { bigint: true });
+      const changedMs = Number(st.ctimeNs / 1_000_000n);
+      assert.equal(stampOf(st, changedMs + 5).racy, true, 'changed 5 ms before: a write in the same clock tick could leave the same times');
+      assert.equal(stampOf(st, changedMs + 60_000).racy, false, 'changed a minute before');
+      const coarse = { ...st, mtimeNs: 1_700_000_000_000_000_000n, ctimeNs: 1_700_000_000_000_000_000n } as typeof st;
+      assert.equal(stampOf(coarse, 1_700_000_000_000 + 1_000).racy, true, 'whole-second times: a wider margin');
+      assert.equal(stampOf(coarse, 1_700_000_000_000 + 10_000).racy, false);
+    });
+
+    it('verifyUnchanged: an old stamp proves the file unchanged without reading it; any write, even with the time pinned, is a CONFLICT', () => {
+      const path = copyFixture();
+      pinTime(path);
+      const { source } = scanFile(path, trie);
+      // As if scanned a minute after the file's last change: the stamp alone decides.
+      const st = statSync(path, { bigint: true });
+      const old = new FileSource({ ...source.file, stamp: stampOf(st, Number(st.ctimeNs / 1_000_000n) + 60_000) }, source.length, new OffsetMap());
+      old.verifyUnchanged();
+      writeFileSync(path, readFileSync(path, 'utf8').replace('CertAllow', 'CertAlloW'));
+      pinTime(path);
+      assert.equal(old.looksUnchanged(), true, 'size and modification time cannot tell');
+      assert.throws(() => old.verifyUnchanged(), { code: 'CONFLICT' }, 'the change time moved on');
+      // A racy stamp falls back to the hash: same stamp fields, different bytes, still a CONFLICT.
+      const racy = new FileSource({ ...source.file, stamp: { ...stampOf(statSync(path, { bigint: true })), racy: true } }, source.length, new OffsetMap());
+      assert.throws(() => racy.verifyUnchanged(), { code: 'CONFLICT' });
     });
   });
 

@@ -11,18 +11,18 @@ import { StagedValues } from '../../src/session/staged.js';
 import { expectError } from '../support/expect.js';
 import { FIXTURE, copyFixture, readText } from '../support/fixture.js';
 
-/** Counts how often each setting's value is parsed while `work` runs (every setting's zod schema, wrapped and put back). */
+/** Counts how often each setting's value is parsed while `work` runs (every setting's parse, wrapped and put back). */
 async function parses(work: () => Promise<unknown>): Promise<number> {
   let count = 0;
   const restore = settings.map((s) => {
-    const input = s.def.input as unknown as { safeParse: (v: unknown) => unknown };
-    const original = input.safeParse;
-    input.safeParse = function (this: unknown, v: unknown) {
+    const def = s.def as unknown as { parse: (v: unknown) => unknown };
+    const original = def.parse;
+    def.parse = (v: unknown) => {
       count++;
-      return original.call(this, v);
+      return original(v);
     };
     return () => {
-      input.safeParse = original;
+      def.parse = original;
     };
   });
   try {

@@ -168,9 +168,10 @@ export class XmlBackend implements Backend {
       const { doc, edits } = this.plan(changes, main);
       const content = editedContent({ bom: doc.file.file.bom, source: doc.file }, edits);
       if (!content) {
-        // Nothing to write, but the version must still be the one on disk.
-        doc.main.verify();
-        if (doc.file !== doc.main) doc.file.verify();
+        // Nothing to write, but the version must still be the one on disk: proven by the file's
+        // stamp when it can be, by its hash otherwise (file/source.ts, verifyUnchanged).
+        doc.main.verifyUnchanged();
+        if (doc.file !== doc.main) doc.file.verifyUnchanged();
         return { written: false, version: doc.version };
       }
       this.#documents.forget();

@@ -15,6 +15,11 @@ export class OffsetMap {
   #length = 0;
   #extraTotal = 0;
 
+  /** Accounts for the next piece of the text when it is known to be ASCII: no entries, its length only. */
+  skip(length: number): void {
+    this.#length += length;
+  }
+
   /** Accounts for the next piece of the text (pieces never split a surrogate pair). */
   add(s: string): void {
     const re = /[^\x00-\x7f]/g;

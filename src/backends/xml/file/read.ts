@@ -1,10 +1,11 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { type Stats, closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
 import { OffsetMap } from './offsets.js';
-import { FileSource } from './source.js';
+import { type FileStamp, FileSource, stampOf } from './source.js';
 import { UTF8_BOM } from './utf8.js';
 
 /**
@@ -136,11 +137,13 @@ const CHUNK_BYTES = 1 << 16;
 export function readConfigFileInChunks(path: string, onText: (text: string) => void): FileSource {
   let fd: number;
   let st: Stats;
+  let stamp: FileStamp;
   try {
     // Examined before it is opened: opening a named pipe would wait for a writer.
     refuseIrregular(path, statSync(path));
     fd = openSync(path, 'r');
     st = fstatSync(fd);
+    stamp = stampOf(fstatSync(fd, { bigint: true }));
   } catch (e) {
     throw readFailure(path, e);
   }
@@ -152,11 +155,14 @@ export function readConfigFileInChunks(path: string, onText: (text: string) => v
   let bom = false;
   /** U+FFFD seen: either in the file, or standing for bytes that are not UTF-8 (checked at the end). */
   let replaced = false;
-  const take = (text: string): boolean => {
+  const take = (text: string, ascii = false): boolean => {
     if (text.length === 0) return true;
     if (text.indexOf('\0') >= 0) return false;
-    if (text.indexOf('\uFFFD') >= 0) replaced = true;
-    map.add(text);
+    if (ascii) map.skip(text.length);
+    else {
+      if (text.indexOf('\uFFFD') >= 0) replaced = true;
+      map.add(text);
+    }
     length += text.length;
     onText(text);
     return true;
@@ -174,7 +180,9 @@ export function readConfigFileInChunks(path: string, onText: (text: string) => v
         if (bom) chunk = chunk.subarray(3);
       }
       size += n;
-      clean &&= take(decoder.write(chunk));
+      const text = decoder.write(chunk);
+      // All ASCII, nothing pending from the chunk before (one character per byte): no offsets to map.
+      clean &&= take(text, text.length === chunk.length && isAscii(chunk));
     }
     clean &&= take(decoder.end());
   } catch (e) {
@@ -189,7 +197,7 @@ export function readConfigFileInChunks(path: string, onText: (text: string) => v
     const again = readConfigFile(path);
     if (!clean || again.hash !== hash) throw changedWhileRead(path);
   }
-  return new FileSource({ path, bom, size, hash, mtimeMs: st.mtimeMs }, length, map);
+  return new FileSource({ path, bom, size, hash, mtimeMs: st.mtimeMs, stamp }, length, map);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { type BigIntStats, closeSync, openSync, readSync, statSync } from 'node:fs';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { Gather } from './gather.js';
 import type { OffsetMap } from './offsets.js';
@@ -21,7 +21,47 @@ export interface FileIdentity {
   readonly hash: string;
   /** Modification time when read, to tell cheaply that the file was touched since. */
   readonly mtimeMs: number;
+  /** The file's stamp when it was opened for the scan: what `provesUnchanged` compares. */
+  readonly stamp?: FileStamp;
 }
+
+/**
+ * What the file system says of a file, to nanoseconds: device, inode, size, modification and
+ * change time. The change time (ctime) cannot be set by a program (utimes sets the modification
+ * time and moves the change time on), so a file whose stamp is the same was not written since,
+ * unless the write fell in the same tick of the file system's clock as the stamp: `racy`.
+ */
+export interface FileStamp {
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly size: bigint;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
+  /**
+   * The file changed so shortly before it was stamped that a write just after could leave the
+   * same times (as git's "racily clean" index entries): such a file is checked by its hash.
+   */
+  readonly racy: boolean;
+}
+
+/**
+ * How long before the stamp a change must be for the stamp to prove anything. File times come
+ * from a coarse clock (a kernel tick: 1 to 16 ms on Linux and Windows); file systems that keep
+ * whole seconds or milliseconds only (FAT: 2 s) get a wider margin.
+ */
+const RACY_FINE_NS = 100_000_000n;
+const RACY_COARSE_NS = 3_000_000_000n;
+
+/** The stamp of an open file (fstat with nanoseconds), taken before its bytes are read. */
+export function stampOf(st: BigIntStats, nowMs: number = Date.now()): FileStamp {
+  const coarse = st.ctimeNs % 1_000_000n === 0n && st.mtimeNs % 1_000_000n === 0n;
+  const latest = st.ctimeNs > st.mtimeNs ? st.ctimeNs : st.mtimeNs;
+  const racy = BigInt(nowMs) * 1_000_000n - latest < (coarse ? RACY_COARSE_NS : RACY_FINE_NS);
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, racy };
+}
+
+const sameStamp = (a: FileStamp, b: BigIntStats): boolean =>
+  a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 
 export function changedOnDisk(path: string): IisFtpsError {
   return new IisFtpsError('CONFLICT', `${path} changed on disk after it was read; nothing was written. Read it again and repeat the change`);
@@ -216,5 +256,26 @@ export class FileSource implements TextSource {
   /** Checks the whole file against the version scanned, or fails with CONFLICT. */
   verify(): void {
     for (const piece of this.bytes([], false)) void piece;
+  }
+
+  /**
+   * Checks that the file is still the version scanned, as cheaply as that can be proven: a stamp
+   * (device, inode, size, modification and change time) that is the same and was not racy
+   * proves it without reading; otherwise the whole file is read and its hash compared
+   * (`verify`). Fails with CONFLICT when it changed.
+   */
+  verifyUnchanged(): void {
+    const stamp = this.file.stamp;
+    if (stamp && !stamp.racy) {
+      let st: BigIntStats;
+      try {
+        st = statSync(this.file.path, { bigint: true });
+      } catch {
+        throw changedOnDisk(this.file.path);
+      }
+      if (!sameStamp(stamp, st)) throw changedOnDisk(this.file.path);
+      return;
+    }
+    this.verify();
   }
 }
