@@ -6,13 +6,15 @@ import { REPO } from '../support/fixture.js';
 
 /** The package's entry point, as package.json names it, mapped back to its source by the build's tsconfig. */
 function entrySource(): string {
-  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { exports: Record<string, { import: string; types: string }> };
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { exports: Record<string, { import?: string; default?: string; types: string }> };
   const build = ts.readConfigFile(join(REPO, 'tsconfig.build.json'), ts.sys.readFile).config as { compilerOptions: { rootDir: string; outDir: string } };
-  const entry = pkg.exports['.']!;
+  const conditions = pkg.exports['.']!;
+  // What both `import` and `require` load (Node takes `default` for either when no condition is more specific).
+  const entry = conditions.import ?? conditions.default ?? assert.fail("package.json exports '.' names no entry point");
   const { rootDir, outDir } = build.compilerOptions;
-  assert.ok(entry.import.startsWith(`./${outDir}/`), `the entry point ${entry.import} is built into ${outDir}/`);
-  assert.equal(entry.types, entry.import.replace(/\.js$/, '.d.ts'));
-  return join(REPO, rootDir, relative(outDir, entry.import.slice(2)).replace(/\.js$/, '.ts'));
+  assert.ok(entry?.startsWith(`./${outDir}/`), `the entry point ${entry} is built into ${outDir}/`);
+  assert.equal(conditions.types, entry.replace(/\.js$/, '.d.ts'));
+  return join(REPO, rootDir, relative(outDir, entry.slice(2)).replace(/\.js$/, '.ts'));
 }
 
 /** Every name the entry point exports, values and types apart, as the compiler sees them. */
