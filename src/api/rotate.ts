@@ -1,4 +1,4 @@
-import type { CertificateInfo, RawSite } from '../backends/backend.js';
+import type { CertificateInfo, RawSite } from '../contract/index.js';
 import { type SettingDef, findSetting } from '../schema/index.js';
 import { readCertificateFile } from '../certificates/file.js';
 import { type CertificateFacts, type CertificateProblem, judgeCertificate } from '../certificates/judge.js';

@@ -1,4 +1,4 @@
-import type { CertificateInfo } from '../backends/backend.js';
+import type { CertificateInfo } from '../contract/index.js';
 import type { ErrorCode } from '../errors/errors.js';
 import { ANY_EKU_OID, SERVER_AUTH_OID } from './der.js';
 

@@ -1,4 +1,4 @@
-import type { CertificateInfo } from '../backends/backend.js';
+import type { CertificateInfo } from '../contract/index.js';
 import type { FtpsSession, SettingsReport } from '../session/session.js';
 import type { DoctorContext } from './rules.js';
 

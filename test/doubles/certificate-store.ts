@@ -4,7 +4,7 @@
  * LocalMachine\STORE (no store name: `My`, then `WebHosting`; store names compare
  * case-insensitively, as Windows' store names do). Every lookup is recorded.
  */
-import type { Backend, CertificateInfo, ChangeSet, CommitResult, FilePreview, RawSnapshot, ReadQuery } from '../../src/backends/backend.js';
+import type { Backend, CertificateInfo, ChangeSet, CommitResult, FilePreview, RawSnapshot, ReadQuery } from '../../src/contract/index.js';
 import { createXmlBackend } from '../../src/backends/xml/index.js';
 import type { CertificateFacts } from '../../src/certificates/judge.js';
 

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { copyFileSync, readFileSync } from 'node:fs';
-import type { Backend } from '../../src/backends/backend.js';
+import type { Backend } from '../../src/contract/index.js';
 import { getFtpsSetting, resetFtpsSetting, setFtpsSetting } from '../../src/api/cmdlets.js';
 import { settings as allSettings } from '../../src/schema/index.js';
 import { LEVEL_NAMES, LEVEL_STEPS, type LevelStep } from './differential.js';

@@ -5,7 +5,7 @@
  * Mono, under which a process started later is never reaped).
  */
 import { strict as assert } from 'node:assert';
-import type { Backend, CertificateInfo } from '../../../src/backends/backend.js';
+import type { Backend, CertificateInfo } from '../../../src/contract/index.js';
 import { EdgeBackend } from '../../../src/backends/edge/index.js';
 import { PowerShellBackend, resolvePowerShell } from '../../../src/backends/powershell/index.js';
 import { type CertificateStores, makeCertificateStores } from '../../support/certificate-stores.js';
