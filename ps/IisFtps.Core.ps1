@@ -12,7 +12,7 @@
 # else $XDG_CACHE_HOME/iis-ftps/engine or ~/.cache/iis-ftps/engine), named by the SHA-256 of its
 # source, so a new PowerShell session loads the compiled assembly instead of compiling again.
 #
-# Requests and answers are JSON (shapes in src/backends/backend.ts and src/engine/Engine.cs):
+# Requests and answers are JSON (shapes in src/contract/backend.ts and src/engine/Engine.cs):
 #   read   : { op: 'read', configPath, mwaPath, query }         -> RawSnapshot
 #   commit : { op: 'commit', configPath, mwaPath, changeSet }   -> { written, version }
 #   findCertificate : { op: 'findCertificate', thumbprint, storeName } -> CertificateInfo or null
@@ -201,7 +201,7 @@ function Invoke-IisFtpsEngine {
 }
 
 function Read-IisFtpsSnapshot {
-    <# Reads siteDefaults and the query's sites through the engine: the RawSnapshot (src/backends/backend.ts). #>
+    <# Reads siteDefaults and the query's sites through the engine: the RawSnapshot (src/contract/backend.ts). #>
     param([Parameter(Mandatory)] $Query, [string] $ConfigPath, [string] $MwaPath = $env:IIS_FTPS_MWA_PATH)
     return (Invoke-IisFtpsEngine -Request ([ordered]@{ op = 'read'; configPath = $ConfigPath; mwaPath = $MwaPath; query = $Query }))
 }

@@ -23,7 +23,7 @@ function New-IisFtpsSettingObject {
     An IisFtps.Setting: the target (SiteName, SiteId, Level), a property per setting with its
     effective value, and Source (setting -> site | siteDefaults | default) and Problem (setting ->
     why a stored value cannot be read) beside them.
-    -Settings is element -> attribute -> { value, source, problem? } (as 'iis-ftps get --json').
+    -Settings is element -> attribute -> { value, source, problem? } (as the settings of 'iis-ftps get --json', which also carries the target).
     #>
     param([Parameter(Mandatory)] $Target, [Parameter(Mandatory)] $Settings, [string] $ConfigPath)
     $props = [ordered]@{

@@ -8,7 +8,7 @@
 //   - the PowerShell backend and the PowerShell module's live path: ps/IisFtps.Core.ps1 compiles it
 //     with Add-Type (once per engine version, cached per user) and calls Engine.Handle.
 //
-// One request in, one answer out, both JSON text (see src/backends/backend.ts for the shapes):
+// One request in, one answer out, both JSON text (see src/contract/backend.ts for the shapes):
 //   request  { op: "read" | "commit" | "findCertificate" | "ping", configPath, mwaPath,
 //              query | changeSet | thumbprint, storeName, certStoreDir }
 //   answer   { ok: true, pid, result } or { ok: false, pid, error: { code, message, dotnetType, site?, line?, column? } }

@@ -171,7 +171,7 @@ export function loadBridge(): { runtime: EdgeRuntime; func: BridgeFunction } {
   try {
     edge = requireHere('edge-js') as EdgeModule;
   } catch (e) {
-    state.failure = `edge-js could not be loaded: ${firstLine(e)} (${SETUP_HINT})`;
+    state.failure = `edge-js could not be loaded: ${messageHead(e)} (${SETUP_HINT})`;
     throw new IisFtpsError('BACKEND_UNAVAILABLE', state.failure, {}, { cause: e });
   }
   // edge-js sets EDGE_USE_CORECLR when it picked its CoreCLR addon.
@@ -187,12 +187,13 @@ export function loadBridge(): { runtime: EdgeRuntime; func: BridgeFunction } {
     state.loaded = { runtime, func };
     return state.loaded;
   } catch (e) {
-    state.failure = e instanceof IisFtpsError ? e.message : `the iis-ftps C# engine could not be compiled on ${runtime}: ${firstLine(e)}`;
+    state.failure = e instanceof IisFtpsError ? e.message : `the iis-ftps C# engine could not be compiled on ${runtime}: ${messageHead(e)}`;
     throw new IisFtpsError('BACKEND_UNAVAILABLE', state.failure, {}, { cause: e });
   }
 }
 
-function firstLine(e: unknown): string {
+/** The start of an error's message on one line: its first six lines (a compiler's first errors), joined. */
+function messageHead(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   return text.split('\n').slice(0, 6).join(' ').trim();
 }
