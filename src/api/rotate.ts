@@ -7,7 +7,7 @@ import { IisFtpsError } from '../errors/errors.js';
 import type { FtpsSession, SiteIdentity } from '../session/session.js';
 import type { Target } from '../session/target.js';
 import { type ChangeReport, finish } from './commit.js';
-import { type ConnectionOptions, withSession } from './connection.js';
+import { type ConnectionOptions, withSession, writeMode } from './connection.js';
 import { type ProgressOptions, phase } from './progress.js';
 
 /** The store a certificate is taken to be in when none is given and no live store can be asked. */
@@ -160,7 +160,9 @@ export async function rotateFtpsCertificate(options: ConnectionOptions & Progres
     let certificate: CertificateFacts | null = fileFacts;
     let store = storeGiven ?? DEFAULT_CERTIFICATE_STORE;
     const backend = session.backend;
-    if (backend.findCertificate) {
+    // The machine's store is looked at on live IIS only: a configuration file (--config) may be a
+    // copy for another machine, so there the file's certificate (--to-file) is what is checked.
+    if (backend.findCertificate && options.config === undefined) {
       checked = 'store';
       const found: CertificateInfo | null = await backend.findCertificate(to, storeGiven);
       if (found === null) {
@@ -266,6 +268,6 @@ export async function rotateFtpsCertificate(options: ConnectionOptions & Progres
       unrelated,
       check: { checked, certificate, overridden },
     };
-  });
+  }, writeMode(options.whatIf));
 }
 

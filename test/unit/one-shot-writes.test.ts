@@ -6,6 +6,8 @@ import { acquireLock, lockDirFor, withFileLock } from '../../src/backends/xml/fi
 import { HOST_TAG } from '../../src/backends/xml/file/write.js';
 import { getFtpsSetting, resetFtpsSetting, setFtpsSetting } from '../../src/api/cmdlets.js';
 import { applyFtpsState } from '../../src/api/apply.js';
+import { rotateFtpsCertificate } from '../../src/api/rotate.js';
+import { OLD, THIRD, writeRenewalConfig } from '../support/renewal.js';
 import { type ConflictRetry, LIVE_CONFLICT_ATTEMPTS } from '../../src/api/connection.js';
 import { retryOnConflict } from '../../src/api/restore.js';
 import { FtpsSession } from '../../src/session/session.js';
@@ -28,7 +30,7 @@ function holdLockAs(file: string, token: string): string {
 describe('one-shot writes on a file', function () {
   this.timeout(60_000);
 
-  it('set, reset and apply hold the store from their read to their commit; get and what-if do not hold it', async () => {
+  it('set, reset, apply and rotate-cert hold the store from their read to their commit; get and what-if do not hold it', async () => {
     const path = copyFixture();
     const backend = new InterferingBackendDouble(path, { interferences: 0, holdable: true });
     const calls = async (work: () => Promise<unknown>): Promise<string[]> => {
@@ -41,6 +43,14 @@ describe('one-shot writes on a file', function () {
     assert.deepEqual(await calls(() => resetFtpsSetting({ backend, site: PARTNER, settings: ['ssl128'] })), held);
     assert.deepEqual(await calls(() => applyFtpsState({ backend, desired: { sites: { [PARTNER]: { ssl128: true } } } })), held);
     assert.deepEqual(await calls(() => setFtpsSetting({ backend, site: PARTNER, settings: { ssl128: false }, whatIf: true })), ['read']);
+    const renewal = new InterferingBackendDouble(writeRenewalConfig(), { interferences: 0, holdable: true });
+    const rotate = async (whatIf: boolean): Promise<string[]> => {
+      renewal.calls.length = 0;
+      await rotateFtpsCertificate({ backend: renewal, from: OLD, to: THIRD.replace(/3/g, '4'), whatIf });
+      return [...renewal.calls];
+    };
+    assert.deepEqual(await rotate(true), ['read']);
+    assert.deepEqual(await rotate(false), held);
     assert.deepEqual(await calls(() => getFtpsSetting({ backend, site: PARTNER })), ['read']);
   });
 

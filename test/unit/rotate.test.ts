@@ -177,6 +177,16 @@ describe('rotateFtpsCertificate', function () {
     let good: TestCertificate;
     before(() => (good = makeCertificate()));
 
+    it('consults no store for a configuration file (--config): the file may be a copy for another machine', async () => {
+      const config = writeRenewalConfig();
+      const backend = CertificateStoreDouble.open(config);
+      const r = await rotateFtpsCertificate({ backend, config, from: OLD, to: good.facts.thumbprint });
+      assert.deepEqual(backend.lookups, [], 'an empty store, never asked');
+      assert.equal(r.check.checked, 'none');
+      assert.equal(r.status, 'rotated');
+      await backend.close();
+    });
+
     it('finds NEW in the store, writes the store it is in, and checks it', async () => {
       const config = writeRenewalConfig();
       const backend = CertificateStoreDouble.open(config);
