@@ -151,7 +151,8 @@ function Import-IisFtpsEngine {
         # session that compiles at the same time never sees half a file.
         $work = Join-Path $dir ('.build-{0}-{1}' -f $PID, [guid]::NewGuid().ToString('n'))
         try {
-            [void](New-Item -ItemType Directory -Force -Path $work)
+            # -WhatIf:$false: a cmdlet run with -WhatIf loads the engine too, and its preference reaches here.
+            [void](New-Item -ItemType Directory -Force -Path $work -WhatIf:$false -Confirm:$false)
             $built = Join-Path $work ($name + '.dll')
             $params = @{ TypeDefinition = $source.text; OutputAssembly = $built; OutputType = 'Library'; IgnoreWarnings = $true; Language = 'CSharp' }
             # Windows PowerShell 5.1 references only System and System.Management.Automation by default.
@@ -172,7 +173,7 @@ function Import-IisFtpsEngine {
             $inner = Get-IisFtpsInnermostException -Exception $_.Exception
             throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("The iis-ftps engine could not be compiled into {0}: {1}" -f $dir, $inner.Message) -InnerException $inner)
         } finally {
-            if (-not $keepWork) { Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue }
+            if (-not $keepWork) { Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue -WhatIf:$false -Confirm:$false }
         }
     }
     try {

@@ -122,7 +122,8 @@ function Get-IisFtpsDoctorFinding {
         noHash          = [string]::IsNullOrEmpty($hash)
         control         = Get-IisFtpsEffectiveValue -Settings $Settings -Setting 'controlChannelPolicy'
         data            = Get-IisFtpsEffectiveValue -Settings $Settings -Setting 'dataChannelPolicy'
-        ftpSite         = $null -ne $Target -and (Get-IisFtpsProperty $Target 'level') -eq 'site' -and @(Get-IisFtpsProperty $Target 'protocols') -contains 'ftp'
+        # As src/doctor/rules.ts: a level is a site unless told otherwise, with FTP unless its bindings say not.
+        ftpSite         = $null -eq $Target -or ((Get-IisFtpsProperty $Target 'level') -ne 'siteDefaults' -and @(Get-IisFtpsProperty $Target 'protocols') -contains 'ftp')
         hash            = $hash
         storeName       = [string](Get-IisFtpsEffectiveValue -Settings $Settings -Setting 'serverCertStoreName')
         certificate     = $null

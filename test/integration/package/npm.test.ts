@@ -148,7 +148,7 @@ describe('npm package (packed tarball, installed locally and globally)', functio
   });
 
   it('packs what runs, and neither sources, tests, the PowerShell module nor source maps', () => {
-    for (const f of ['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'ps/IisFtps.Core.ps1', 'src/backends/edge/bridge.cs', 'examples/applicationHost.config', 'scripts/build-edge.mjs']) {
+    for (const f of ['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'ps/IisFtps.Core.ps1', 'src/engine/Engine.cs', 'examples/applicationHost.config', 'scripts/build-edge.mjs']) {
       assert.ok(entries.includes(f), `${f} is missing from the tarball`);
     }
     const unwanted = entries.filter((e) => /^(test|bench|module|src\/(?!backends\/edge\/bridge\.cs$))|\.map$|^dist\/IisFtps\/|^Manifest\.psd1$|^tsconfig|^\.ci/.test(e));

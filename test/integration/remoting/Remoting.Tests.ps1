@@ -128,7 +128,8 @@ Describe 'Fan-out over SSH to stand-in servers' {
     It 'checks every server with Test-IisFtpsSetting, findings with PSComputerName' {
         $null = Set-IisFtpsSetting -SiteName 'Public Drop' -Session $Sessions[0] -ClientCertAuthentication $true -ConfigPath $Remote.ConfigPath
         $f = @(Test-IisFtpsSetting -SiteName 'Public Drop' -Session $Sessions -ConfigPath $Remote.ConfigPath)
-        $errors = @($f | Where-Object Severity -eq 'error')
+        # The client-certificate rules the set above breaks (every stand-in also lacks a server certificate).
+        $errors = @($f | Where-Object { $_.Severity -eq 'error' -and $_.Rule -like 'cca-*' })
         @($errors.RunspaceId | Sort-Object -Unique) | Should -Be @($Sessions[0].InstanceId)
         $errors[0].PSObject.TypeNames[0] | Should -Be 'IisFtps.Finding'
         $errors[0].PSComputerName | Should -Be '127.0.0.1'
