@@ -130,6 +130,17 @@ describe('xml backend', () => {
       assert.match(readText(path), /<ssl serverCertHash="9f8e7d6c5b4a39281706f5e4d3c2b1a098765432" controlChannelPolicy="SslRequire" dataChannelPolicy="SslRequire" ssl128="true" \/>\r\n/);
     });
 
+    it('writes a new attribute that was removed, then set, in one change set after those named since (as Delete() then SetAttributeValue())', async () => {
+      const site = { name: 'Default Web Site', id: 1 };
+      const path = copyFixture();
+      await commit(path, change(site, 'dataChannelPolicy', null), change(site, 'controlChannelPolicy', 'SslAllow'), change(site, 'dataChannelPolicy', 'SslAllow'));
+      assert.match(readText(path), /<ssl controlChannelPolicy="SslAllow" dataChannelPolicy="SslAllow" \/>/);
+      // Set, then set again: the attribute keeps the place of its first mention.
+      const again = copyFixture();
+      await commit(again, change(site, 'dataChannelPolicy', 'SslRequire'), change(site, 'controlChannelPolicy', 'SslAllow'), change(site, 'dataChannelPolicy', 'SslAllow'));
+      assert.match(readText(again), /<ssl dataChannelPolicy="SslAllow" controlChannelPolicy="SslAllow" \/>/);
+    });
+
     it('opens an empty-element parent and creates the missing path, indented like its neighbours', async () => {
       const path = copyFixture();
       await commit(path, change(PUBLIC, 'serverCertHash', 'ABCDEF0123456789ABCDEF0123456789ABCDEF01'), change(PUBLIC, 'clientCertAuthentication', true));

@@ -19,11 +19,18 @@ interface NewElement {
 type AttributeOps = [string, string | null][];
 
 function setOp(ops: AttributeOps, name: string, value: string | null): void {
-  for (const op of ops) {
-    if (op[0] === name) {
-      op[1] = value;
-      return;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op[0] !== name) continue;
+    if (op[1] === null && value !== null) {
+      // A removal, then a value: as ServerManager's Delete() then SetAttributeValue(), the
+      // attribute is added after those named since (an attribute the file holds is still
+      // edited in place; the order only tells where new attributes go).
+      ops.splice(i, 1);
+      break;
     }
+    op[1] = value;
+    return;
   }
   ops.push([name, value]);
 }
