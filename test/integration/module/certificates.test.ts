@@ -5,13 +5,12 @@
  * IisFtps.Tests.ps1), so each run stays well inside its time limit on a shared machine. Without
  * CI a missing pwsh, .NET SDK or Pester skips it with the reason; with CI=true it fails it.
  */
-import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { REPO, tempDir } from '../../support/fixture.js';
 import { certificateFixtures } from '../../support/module-certificates.js';
 import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
 import { findPester } from './pester.js';
-import { type PesterResult, runPester } from './run-pester.js';
+import { expectWholeSuite, runPester } from './run-pester.js';
 
 const HERE = join(REPO, 'test', 'integration', 'module');
 
@@ -33,19 +32,6 @@ describe('PowerShell module: certificate renewal (real pwsh, Pester)', function 
   });
 
   it('Certificates.Tests.ps1 passes on both paths, with no test skipped', () => {
-    let result: PesterResult;
-    try {
-      // A guard against a hung process, not a speed target.
-      result = runPester(rt, pester, join(HERE, 'Certificates.Tests.ps1'), certificateFixtures(tempDir()), 1_100_000);
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; message: string };
-      return assert.fail(`pwsh failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
-    }
-    const { failed, log } = result;
-    if (failed.length || result.skipped) console.log(log);
-    assert.deepEqual(failed.map((f) => `${f.name}: ${f.message}`), []);
-    assert.equal(result.skipped, 0, 'no Pester test may be skipped');
-    assert.ok(result.passed >= 25, `expected the whole suite to run; ${result.passed} of ${result.total} passed`);
-    console.log(`      Pester: ${result.passed} passed, 0 failed`);
+    expectWholeSuite(runPester(rt, pester, join(HERE, 'Certificates.Tests.ps1'), certificateFixtures(tempDir()), 1_100_000), 25);
   });
 });

@@ -4,12 +4,11 @@
  * ServerManager (the test double) and through the Node CLI. Invoke-DscResource needs the
  * PSDesiredStateConfiguration module, which these machines cannot get; the methods are what it calls.
  */
-import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { REPO } from '../../support/fixture.js';
 import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
 import { findPester } from './pester.js';
-import { runPester } from './run-pester.js';
+import { expectWholeSuite, runPester } from './run-pester.js';
 
 describe('PowerShell module: the DSC resource IisFtpsSetting (real pwsh, Pester)', function () {
   this.timeout(600_000);
@@ -29,11 +28,6 @@ describe('PowerShell module: the DSC resource IisFtpsSetting (real pwsh, Pester)
   });
 
   it('IisFtpsSetting.Tests.ps1 passes on both paths, with no test skipped', () => {
-    const r = runPester(rt, pester, join(REPO, 'test', 'integration', 'module', 'IisFtpsSetting.Tests.ps1'));
-    if (r.failed.length || r.skipped) console.log(r.log);
-    assert.deepEqual(r.failed.map((f) => `${f.name}: ${f.message}`), []);
-    assert.equal(r.skipped, 0, 'no Pester test may be skipped');
-    assert.ok(r.passed >= 20, `expected the whole suite to run; ${r.passed} of ${r.total} passed`);
-    console.log(`      Pester: ${r.passed} passed, 0 failed`);
+    expectWholeSuite(runPester(rt, pester, join(REPO, 'test', 'integration', 'module', 'IisFtpsSetting.Tests.ps1')), 20);
   });
 });

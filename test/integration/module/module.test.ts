@@ -5,15 +5,13 @@
  * SDK or Pester skips the suite with the reason; with CI=true it fails it.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { SCHEMA_JSON, schemaText } from '../../../scripts/build-schema.js';
-import { FIXTURE, REPO, tempDir } from '../../support/fixture.js';
+import { REPO } from '../../support/fixture.js';
 import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
 import { findPester } from './pester.js';
+import { expectWholeSuite, runPester } from './run-pester.js';
 
 const HERE = join(REPO, 'test', 'integration', 'module');
 
@@ -22,13 +20,6 @@ describe('PowerShell module: schema data', () => {
     assert.equal(readFileSync(SCHEMA_JSON, 'utf8'), schemaText(), 'module/Private/schema.json is stale: run npm run build:schema');
   });
 });
-
-interface PesterResult {
-  passed: number;
-  failed: { name: string; message: string }[];
-  skipped: number;
-  total: number;
-}
 
 describe('PowerShell module (real pwsh, Pester)', function () {
   this.timeout(600_000);
@@ -48,45 +39,6 @@ describe('PowerShell module (real pwsh, Pester)', function () {
   });
 
   it('IisFtps.Tests.ps1 passes on both paths, with no test skipped', () => {
-    const out = join(tempDir(), 'pester.json');
-    const script = [
-      "$ErrorActionPreference = 'Stop'",
-      `Import-Module -Name '${pester.replace(/'/g, "''")}' -MinimumVersion 5.0`,
-      '$c = New-PesterConfiguration',
-      `$c.Run.Path = '${join(HERE, 'IisFtps.Tests.ps1').replace(/'/g, "''")}'`,
-      '$c.Run.PassThru = $true',
-      "$c.Output.Verbosity = 'Detailed'",
-      '$r = Invoke-Pester -Configuration $c',
-      '$failed = @($r.Failed | ForEach-Object { [pscustomobject]@{ name = $_.ExpandedPath; message = ($_.ErrorRecord | ForEach-Object { $_.Exception.Message }) -join "; " } })',
-      `[pscustomobject]@{ passed = $r.PassedCount; failed = $failed; skipped = $r.SkippedCount + $r.NotRunCount; total = $r.TotalCount } | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath '${out.replace(/'/g, "''")}'`,
-    ].join('\n');
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    let log = '';
-    try {
-      log = execFileSync(rt.exe.path, ['-NoProfile', '-NonInteractive', '-Command', script], {
-        encoding: 'utf8',
-        cwd: REPO,
-        timeout: 540_000,
-        env: {
-          ...process.env,
-          IIS_FTPS_TEST_FIXTURE: FIXTURE,
-          IIS_FTPS_TEST_MWA: rt.mwaPath!,
-          IIS_FTPS_MWA_PATH: '',
-          IIS_FTPS_CLI: join(HERE, 'cli-counter.mjs'),
-          NODE_OPTIONS: `--import=${tsx}`,
-          NO_COLOR: '1',
-        },
-      });
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; message: string };
-      assert.fail(`pwsh failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
-    }
-    const result = JSON.parse(readFileSync(out, 'utf8').replace(/^\uFEFF/, '')) as PesterResult;
-    const failed = ([] as PesterResult['failed']).concat(result.failed ?? []);
-    if (failed.length || result.skipped) console.log(log);
-    assert.deepEqual(failed.map((f) => `${f.name}: ${f.message}`), []);
-    assert.equal(result.skipped, 0, 'no Pester test may be skipped');
-    assert.ok(result.passed >= 30, `expected the whole suite to run; ${result.passed} of ${result.total} passed`);
-    console.log(`      Pester: ${result.passed} passed, 0 failed`);
+    expectWholeSuite(runPester(rt, pester, join(HERE, 'IisFtps.Tests.ps1')), 30);
   });
 });

@@ -7,23 +7,15 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO, tempDir } from '../../support/fixture.js';
 import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
 import { findPester } from './pester.js';
+import { expectWholeSuite, runPester } from './run-pester.js';
 
 const HERE = join(REPO, 'test', 'integration', 'module');
-const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-
-interface PesterResult {
-  passed: number;
-  failed: { name: string; message: string }[];
-  skipped: number;
-  total: number;
-}
 
 describe('PowerShell module: one version', () => {
   it('scripts/build-module.mjs builds only when Manifest.psd1 and package.json have one version', () => {
@@ -63,47 +55,12 @@ describe('PowerShell module as shipped (built IisFtps folder, PSResourceGet inst
     execFileSync(process.execPath, [join(REPO, 'scripts', 'build-module.mjs'), '--out', out], { encoding: 'utf8' });
     const built = join(out, 'IisFtps');
     assert.ok(existsSync(join(built, 'IisFtps.psd1')), `build-module did not leave ${built}/IisFtps.psd1`);
-    const result = join(out, 'pester.json');
-    const script = [
-      "$ErrorActionPreference = 'Stop'",
-      `Import-Module -Name ${quote(pester)} -MinimumVersion 5.0`,
-      '$c = New-PesterConfiguration',
-      `$c.Run.Path = ${quote(join(HERE, 'Package.Tests.ps1'))}`,
-      '$c.Run.PassThru = $true',
-      "$c.Output.Verbosity = 'Detailed'",
-      '$r = Invoke-Pester -Configuration $c',
-      '$failed = @($r.Failed | ForEach-Object { [pscustomobject]@{ name = $_.ExpandedPath; message = ($_.ErrorRecord | ForEach-Object { $_.Exception.Message }) -join "; " } })',
-      `[pscustomobject]@{ passed = $r.PassedCount; failed = $failed; skipped = $r.SkippedCount + $r.NotRunCount; total = $r.TotalCount } | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath ${quote(result)}`,
-    ].join('\n');
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    let log = '';
-    try {
-      log = execFileSync(rt.exe.path, ['-NoProfile', '-NonInteractive', '-Command', script], {
-        encoding: 'utf8',
-        cwd: out,
-        timeout: 540_000,
-        env: {
-          ...process.env,
-          IIS_FTPS_TEST_BUILT: built,
-          IIS_FTPS_TEST_EXAMPLE: join(REPO, 'examples', 'applicationHost.config'),
-          IIS_FTPS_TEST_MWA: rt.mwaPath!,
-          IIS_FTPS_TEST_CLI_SCRIPT: join(HERE, 'cli-counter.mjs'),
-          IIS_FTPS_MWA_PATH: '',
-          IIS_FTPS_CLI: '',
-          NODE_OPTIONS: `--import=${tsx}`,
-          NO_COLOR: '1',
-        },
-      });
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; message: string };
-      assert.fail(`pwsh failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
-    }
-    const r = JSON.parse(readFileSync(result, 'utf8').replace(/^\uFEFF/, '')) as PesterResult;
-    const failed = ([] as PesterResult['failed']).concat(r.failed ?? []);
-    if (failed.length || r.skipped) console.log(log);
-    assert.deepEqual(failed.map((f) => `${f.name}: ${f.message}`), []);
-    assert.equal(r.skipped, 0, 'no Pester test may be skipped');
-    assert.ok(r.passed >= 15, `expected the whole suite to run; ${r.passed} of ${r.total} passed`);
-    console.log(`      Pester: ${r.passed} passed, 0 failed`);
+    const env = {
+      IIS_FTPS_TEST_BUILT: built,
+      IIS_FTPS_TEST_EXAMPLE: join(REPO, 'examples', 'applicationHost.config'),
+      IIS_FTPS_TEST_CLI_SCRIPT: join(HERE, 'cli-counter.mjs'),
+      IIS_FTPS_CLI: '',
+    };
+    expectWholeSuite(runPester(rt, pester, join(HERE, 'Package.Tests.ps1'), env, 540_000, out), 15);
   });
 });

@@ -3,6 +3,7 @@
  * environment of the module suite (the fixture, the Microsoft.Web.Administration test double for
  * the ServerManager path, cli-counter.mjs for the Node CLI path) plus what a suite adds.
  */
+import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,7 +22,8 @@ export interface PesterResult {
 
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-export function runPester(rt: BridgeRuntime, pester: string, file: string, env: Record<string, string> = {}, timeout = 540_000): PesterResult {
+/** `timeout` guards against a hung process; it is not a speed target. */
+export function runPester(rt: BridgeRuntime, pester: string, file: string, env: Record<string, string> = {}, timeout = 540_000, cwd = REPO): PesterResult {
   const out = join(tempDir(), 'pester.json');
   const script = [
     "$ErrorActionPreference = 'Stop'",
@@ -35,21 +37,36 @@ export function runPester(rt: BridgeRuntime, pester: string, file: string, env: 
     `[pscustomobject]@{ passed = $r.PassedCount; failed = $failed; skipped = $r.SkippedCount + $r.NotRunCount; total = $r.TotalCount } | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath ${quote(out)}`,
   ].join('\n');
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const log = execFileSync(rt.exe.path, ['-NoProfile', '-NonInteractive', '-Command', script], {
-    encoding: 'utf8',
-    cwd: REPO,
-    timeout,
-    env: {
-      ...process.env,
-      IIS_FTPS_TEST_FIXTURE: FIXTURE,
-      IIS_FTPS_TEST_MWA: rt.mwaPath!,
-      IIS_FTPS_MWA_PATH: '',
-      IIS_FTPS_CLI: join(REPO, 'test', 'integration', 'module', 'cli-counter.mjs'),
-      NODE_OPTIONS: `--import=${tsx}`,
-      NO_COLOR: '1',
-      ...env,
-    },
-  });
+  let log = '';
+  try {
+    log = execFileSync(rt.exe.path, ['-NoProfile', '-NonInteractive', '-Command', script], {
+      encoding: 'utf8',
+      cwd,
+      timeout,
+      env: {
+        ...process.env,
+        IIS_FTPS_TEST_FIXTURE: FIXTURE,
+        IIS_FTPS_TEST_MWA: rt.mwaPath!,
+        IIS_FTPS_MWA_PATH: '',
+        IIS_FTPS_CLI: join(REPO, 'test', 'integration', 'module', 'cli-counter.mjs'),
+        NODE_OPTIONS: `--import=${tsx}`,
+        NO_COLOR: '1',
+        ...env,
+      },
+    });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    return assert.fail(`pwsh failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+  }
   const result = JSON.parse(readFileSync(out, 'utf8').replace(/^\uFEFF/, '')) as Omit<PesterResult, 'log'>;
   return { ...result, failed: ([] as PesterResult['failed']).concat(result.failed ?? []), log };
+}
+
+/** The whole Pester file ran and passed: no failure, nothing skipped, at least `minimum` tests. */
+export function expectWholeSuite(r: PesterResult, minimum: number): void {
+  if (r.failed.length || r.skipped) console.log(r.log);
+  assert.deepEqual(r.failed.map((f) => `${f.name}: ${f.message}`), []);
+  assert.equal(r.skipped, 0, 'no Pester test may be skipped');
+  assert.ok(r.passed >= minimum, `expected the whole suite to run; ${r.passed} of ${r.total} passed`);
+  console.log(`      Pester: ${r.passed} passed, 0 failed`);
 }

@@ -11,7 +11,7 @@ import { REPO } from '../../support/fixture.js';
 import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
 import { type StandIns, sshdMissing, startStandIns } from '../../support/sshd.js';
 import { findPester } from '../module/pester.js';
-import { runPester } from '../module/run-pester.js';
+import { expectWholeSuite, runPester } from '../module/run-pester.js';
 
 describe('PowerShell remoting over SSH to stand-in servers (real sshd, pwsh, Pester)', function () {
   this.timeout(900_000);
@@ -47,12 +47,7 @@ describe('PowerShell remoting over SSH to stand-in servers (real sshd, pwsh, Pes
       unreachablePort: s.unreachablePort,
       servers: s.servers.map(({ name, port, home, config, hasModule }) => ({ name, port, home, config, hasModule })),
     };
-    const r = runPester(rt, pester, join(REPO, 'test', 'integration', 'remoting', 'Remoting.Tests.ps1'), { IIS_FTPS_TEST_SSH: JSON.stringify(description) }, 840_000);
-    if (r.failed.length || r.skipped) console.log(r.log);
-    assert.deepEqual(r.failed.map((f) => `${f.name}: ${f.message}`), []);
-    assert.equal(r.skipped, 0, 'no Pester test may be skipped');
-    assert.ok(r.passed >= 8, `expected the whole suite to run; ${r.passed} of ${r.total} passed`);
-    console.log(`      Pester: ${r.passed} passed, 0 failed`);
+    expectWholeSuite(runPester(rt, pester, join(REPO, 'test', 'integration', 'remoting', 'Remoting.Tests.ps1'), { IIS_FTPS_TEST_SSH: JSON.stringify(description) }, 840_000), 8);
   });
 
   it('stops every stand-in server it started', async () => {
