@@ -8,9 +8,8 @@
 import { join } from 'node:path';
 import { REPO, tempDir } from '../../support/fixture.js';
 import { certificateFixtures } from '../../support/module-certificates.js';
-import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
-import { findPester } from './pester.js';
-import { expectWholeSuite, runPester } from './run-pester.js';
+import { type BridgeRuntime, USE_REAL_IIS } from '../../support/powershell.js';
+import { expectWholeSuite, pesterRuntime, runPester } from './run-pester.js';
 
 const HERE = join(REPO, 'test', 'integration', 'module');
 
@@ -21,14 +20,7 @@ describe('PowerShell module: certificate renewal (real pwsh, Pester)', function 
 
   before(function () {
     if (USE_REAL_IIS) this.skip(); // the suite edits copies of a configuration through the test double
-    rt = bridgeRuntime(this);
-    try {
-      pester = findPester();
-    } catch (e) {
-      if (process.env['CI'] === 'true') throw e;
-      console.log(`      skipped: ${(e as Error).message}`);
-      this.skip();
-    }
+    ({ rt, pester } = pesterRuntime(this));
   });
 
   it('Certificates.Tests.ps1 passes on both paths, with no test skipped', () => {

@@ -6,9 +6,8 @@
  */
 import { join } from 'node:path';
 import { REPO } from '../../support/fixture.js';
-import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
-import { findPester } from './pester.js';
-import { expectWholeSuite, runPester } from './run-pester.js';
+import { type BridgeRuntime, USE_REAL_IIS } from '../../support/powershell.js';
+import { expectWholeSuite, pesterRuntime, runPester } from './run-pester.js';
 
 describe('PowerShell module: the DSC resource IisFtpsSetting (real pwsh, Pester)', function () {
   this.timeout(600_000);
@@ -17,14 +16,7 @@ describe('PowerShell module: the DSC resource IisFtpsSetting (real pwsh, Pester)
 
   before(function () {
     if (USE_REAL_IIS) this.skip(); // the suite edits copies of the fixture through the test double
-    rt = bridgeRuntime(this);
-    try {
-      pester = findPester();
-    } catch (e) {
-      if (process.env['CI'] === 'true') throw e;
-      console.log(`      skipped: ${(e as Error).message}`);
-      this.skip();
-    }
+    ({ rt, pester } = pesterRuntime(this));
   });
 
   it('IisFtpsSetting.Tests.ps1 passes on both paths, with no test skipped', () => {

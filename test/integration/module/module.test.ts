@@ -9,9 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCHEMA_JSON, schemaText } from '../../../scripts/build-schema.js';
 import { REPO } from '../../support/fixture.js';
-import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
-import { findPester } from './pester.js';
-import { expectWholeSuite, runPester } from './run-pester.js';
+import { type BridgeRuntime, USE_REAL_IIS } from '../../support/powershell.js';
+import { expectWholeSuite, pesterRuntime, runPester } from './run-pester.js';
 
 const HERE = join(REPO, 'test', 'integration', 'module');
 
@@ -28,14 +27,7 @@ describe('PowerShell module (real pwsh, Pester)', function () {
 
   before(function () {
     if (USE_REAL_IIS) this.skip(); // the suite edits copies of the fixture through the test double
-    rt = bridgeRuntime(this);
-    try {
-      pester = findPester();
-    } catch (e) {
-      if (process.env['CI'] === 'true') throw e;
-      console.log(`      skipped: ${(e as Error).message}`);
-      this.skip();
-    }
+    ({ rt, pester } = pesterRuntime(this));
   });
 
   it('IisFtps.Tests.ps1 passes on both paths, with no test skipped', () => {

@@ -11,9 +11,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO, tempDir } from '../../support/fixture.js';
-import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
-import { findPester } from './pester.js';
-import { expectWholeSuite, runPester } from './run-pester.js';
+import { type BridgeRuntime, USE_REAL_IIS } from '../../support/powershell.js';
+import { expectWholeSuite, pesterRuntime, runPester } from './run-pester.js';
 
 const HERE = join(REPO, 'test', 'integration', 'module');
 
@@ -40,14 +39,7 @@ describe('PowerShell module as shipped (built IisFtps folder, PSResourceGet inst
 
   before(function () {
     if (USE_REAL_IIS || process.platform === 'win32') this.skip(); // the suite edits copies of the example through the test double and the Node CLI
-    rt = bridgeRuntime(this);
-    try {
-      pester = findPester();
-    } catch (e) {
-      if (process.env['CI'] === 'true') throw e;
-      console.log(`      skipped: ${(e as Error).message}`);
-      this.skip();
-    }
+    ({ rt, pester } = pesterRuntime(this));
   });
 
   it('Package.Tests.ps1 passes on the built folder, with no test skipped', () => {

@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FIXTURE, REPO, tempDir } from '../../support/fixture.js';
-import type { BridgeRuntime } from '../../support/powershell.js';
+import { type BridgeRuntime, bridgeRuntime } from '../../support/powershell.js';
+import { findPester } from './pester.js';
 
 export interface PesterResult {
   passed: number;
@@ -69,4 +70,22 @@ export function expectWholeSuite(r: PesterResult, minimum: number): void {
   assert.equal(r.skipped, 0, 'no Pester test may be skipped');
   assert.ok(r.passed >= minimum, `expected the whole suite to run; ${r.passed} of ${r.total} passed`);
   console.log(`      Pester: ${r.passed} passed, 0 failed`);
+}
+
+/**
+ * What a Pester suite needs, for its `before`: pwsh with the test double, and Pester (and
+ * anything `missing` names, e.g. sshd). Without them the suite is skipped with the reason, or
+ * with CI=true fails.
+ */
+export function pesterRuntime(ctx: Mocha.Context, missing: () => string | null | undefined = () => null): { rt: BridgeRuntime; pester: string } {
+  const rt = bridgeRuntime(ctx);
+  try {
+    const lack = missing();
+    if (lack) throw new Error(lack);
+    return { rt, pester: findPester() };
+  } catch (e) {
+    if (process.env['CI'] === 'true') throw e;
+    console.log(`      skipped: ${(e as Error).message}`);
+    return ctx.skip();
+  }
 }

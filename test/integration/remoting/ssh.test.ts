@@ -8,10 +8,9 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { REPO } from '../../support/fixture.js';
-import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
+import { type BridgeRuntime, USE_REAL_IIS } from '../../support/powershell.js';
 import { type StandIns, sshdMissing, startStandIns } from '../../support/sshd.js';
-import { findPester } from '../module/pester.js';
-import { expectWholeSuite, runPester } from '../module/run-pester.js';
+import { expectWholeSuite, pesterRuntime, runPester } from '../module/run-pester.js';
 
 describe('PowerShell remoting over SSH to stand-in servers (real sshd, pwsh, Pester)', function () {
   this.timeout(900_000);
@@ -21,16 +20,7 @@ describe('PowerShell remoting over SSH to stand-in servers (real sshd, pwsh, Pes
 
   before(async function () {
     if (USE_REAL_IIS) this.skip(); // the stand-ins edit copies of the fixture through the test double
-    rt = bridgeRuntime(this);
-    const missing = sshdMissing();
-    try {
-      if (missing) throw new Error(missing);
-      pester = findPester();
-    } catch (e) {
-      if (process.env['CI'] === 'true') throw e;
-      console.log(`      skipped: ${(e as Error).message}`);
-      this.skip();
-    }
+    ({ rt, pester } = pesterRuntime(this, sshdMissing));
     standIns = await startStandIns({ count: 4, withoutModule: 1, pwsh: rt.exe.path, mwa: rt.mwaPath! });
   });
 
