@@ -6,18 +6,7 @@
  * tags), a few tabs and single quotes, CRLF throughout. Deterministic: the same options give the
  * same text, byte for byte.
  */
-import type { GenerateOptions, GeneratedConfig } from './generate.js';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { type GenerateOptions, type GeneratedConfig, prng } from './generate.js';
 
 const NL = '\r\n';
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz0123456789-._';
