@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IisFtpsError } from '../errors/errors.js';
-import { type ValidatedSettings, validateChanges } from '../schema/validate.js';
+import { say } from '../codecs/index.js';
+import { INVALID_VALUE_MESSAGES, type ValidatedSettings, validateChanges } from '../schema/validate.js';
 import type { Target } from '../session/target.js';
 import { type ConnectionOptions, withSession, writeMode } from './connection.js';
 import { type ChangeReport, finish } from './commit.js';
@@ -35,10 +36,7 @@ export function parseDesiredState(input: unknown): ValidatedDesiredState {
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const where = issue.path.length ? issue.path.map(String).join('.') : 'the document';
-    throw new IisFtpsError(
-      'INVALID_DESIRED_STATE',
-      `Invalid desired state at ${where}: ${issue.message}. Expected { "siteDefaults": { SETTING: VALUE }, "sites": { "SITE NAME": { SETTING: VALUE } } }`,
-    );
+    throw new IisFtpsError('INVALID_DESIRED_STATE', say(INVALID_VALUE_MESSAGES.invalidDesiredState, { where, reason: issue.message }));
   }
   const entries: ValidatedDesiredState['entries'][number][] = [];
   const add = (where: string, target: Target, raw: Record<string, unknown>) => {

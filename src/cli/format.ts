@@ -1,5 +1,6 @@
 import type { ChangeReport } from '../api/commit.js';
 import type { TestReport } from '../api/cmdlets.js';
+import type { DriftReport, SettingDrift } from '../api/drift.js';
 import type { EffectiveSettings, SettingsReport, SiteIdentity } from '../session/session.js';
 
 /** A canonical value as people read it. */
@@ -9,7 +10,7 @@ export function show(value: unknown): string {
   return String(value);
 }
 
-export function label(t: SiteIdentity): string {
+export function label(t: Pick<SiteIdentity, 'level' | 'name' | 'id'>): string {
   return t.level === 'siteDefaults' ? 'siteDefaults' : `site ${JSON.stringify(t.name)}${t.id === null ? '' : ` (id ${t.id})`}`;
 }
 
@@ -78,5 +79,18 @@ export function formatTest(report: TestReport): string {
   const errors = report.results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0);
   const warnings = report.results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warning').length, 0);
   lines.push('', `${errors} error(s), ${warnings} warning(s).`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** One drifted setting as people read it: "site "X" (id 2): clientCertificatePolicy is CertAllow, should be CertRequire". */
+export function driftLine(d: Omit<SettingDrift, 'target' | 'setting'> & { readonly setting: string; readonly target: Pick<SiteIdentity, 'level' | 'name' | 'id'> }): string {
+  const is = d.problem !== undefined ? `an invalid stored value (${d.problem})` : d.actual === null ? '(not set)' : show(d.actual);
+  return `${label(d.target)}: ${d.setting} is ${is}, should be ${d.desired === null ? '(inherit)' : show(d.desired)}`;
+}
+
+export function formatDrift(report: DriftReport): string {
+  const lines = report.differences.map(driftLine);
+  if (lines.length) lines.push('');
+  lines.push(report.inDesiredState ? `In the desired state: all ${report.checked} setting(s) it names are so.` : `Not in the desired state: ${report.differences.length} of ${report.checked} setting(s) differ ('iis-ftps apply' with the same file changes them).`);
   return `${lines.join('\n')}\n`;
 }

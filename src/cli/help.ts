@@ -113,6 +113,24 @@ Setting names are those of 'iis-ftps set --help' without the dashes, in camelCas
 Example:
   iis-ftps apply --config applicationHost.config --desired ftps.json --what-if`,
 
+  test: `iis-ftps test [--config FILE] --desired FILE.json [--json]
+
+Compares sites and siteDefaults with a desired state, the document 'iis-ftps apply' takes, and
+writes nothing. A setting differs when what its level sets itself is not the desired value: a value
+only inherited from siteDefaults is not set there, and null wants nothing set there. So the
+settings listed are exactly those 'apply' with the same file would change. Exits with 0 when none
+differs, 1 when some do (drift), 2 when the document is invalid.
+
+With --json: { "inDesiredState": true | false, "checked": N, "differences": [{ "target": { "level",
+"name", "id", "protocols" }, "setting", "actual", "desired" }] } ("actual": null when the level sets
+nothing; "problem" when its stored value cannot be read).
+With --computer SERVER...: the same test on each server, a drift report per server ('iis-ftps get
+--computer x --help').
+
+Examples:
+  iis-ftps test --config applicationHost.config --desired ftps.json
+  iis-ftps test --desired ftps.json --computer ftp01 --computer ftp02 --json`,
+
   restore: `iis-ftps restore --config FILE [--from N | --from NAME | --from latest] [--backup-dir DIR] [--no-backup] [--json]
 
 Every write to a configuration file first keeps a copy of the version it replaces (by default the
@@ -145,10 +163,15 @@ Usage:
   iis-ftps set    [--config FILE] ${TARGET} SETTING... [--what-if] [--json]
   iis-ftps reset  [--config FILE] ${TARGET} [--setting NAME]... [--what-if] [--json]
   iis-ftps apply  [--config FILE] --desired FILE.json [--what-if] [--json]
+  iis-ftps test   [--config FILE] --desired FILE.json [--json]      drift from a desired state
   iis-ftps doctor [--config FILE] [--site NAME] [--json]
   iis-ftps restore --config FILE [--from N | NAME | latest] [--json]
   ${ROTATE_USAGE}
   iis-ftps help COMMAND          more about one command, with examples
+
+Many servers (through PowerShell remoting; 'iis-ftps get --computer x --help'):
+  iis-ftps (get | set | reset | apply | test | doctor) --computer SERVER... [options as above]
+DSC v3 resource IisFtps/Setting: iis-ftps dsc (get | set | test | export) (docs/dsc.md)
 
 Common options:
   --config FILE     work on this applicationHost.config (any OS). Without it, the live IIS
@@ -175,7 +198,7 @@ Writing to a file (set, reset, apply, restore):
   -h, --help        help; --version prints the version
 
 Exit codes: 0 success (also when nothing needed changing), 1 failure (site not found, the file
-changed on disk, unreadable file, doctor found a broken rule), 2 invalid input or usage.
+changed on disk, unreadable file, doctor found a broken rule, test found drift), 2 invalid input or usage.
 
 Run 'iis-ftps set --help' for every setting and its values.`;
 }

@@ -8,7 +8,7 @@ import type { Target } from '../session/target.js';
 import { type SelectionOptions, isBulkSelection } from '../api/selection.js';
 import type { ChangeReport } from '../api/commit.js';
 import { progressBar } from './progress.js';
-import { formatChanges, formatSettings, formatTest, settingsListJson, settingsReportJson } from './format.js';
+import { formatChanges, formatDrift, formatSettings, formatTest, settingsListJson, settingsReportJson } from './format.js';
 import { formatBackups, formatRestore } from './format-backups.js';
 import type { BackupOptions } from '../backends/xml/file/backup.js';
 import type { ConflictRetry } from '../api/connection.js';
@@ -27,7 +27,7 @@ export interface CliIo {
   readonly stderrIsTTY?: boolean;
 }
 
-const COMMANDS = ['get', 'set', 'reset', 'apply', 'doctor', 'restore'] as const;
+const COMMANDS = ['get', 'set', 'reset', 'apply', 'test', 'doctor', 'restore'] as const;
 type Command = (typeof COMMANDS)[number];
 
 const settingOptions = Object.fromEntries(settings.map((s) => [s.option, { type: 'string' as const }]));
@@ -64,6 +64,7 @@ const ALLOWED: Record<Command, readonly string[]> = {
   set: ['site', 'site-id', 'site-defaults', ...BULK, 'what-if', ...WRITING, ...settings.map((s) => s.option)],
   reset: ['site', 'site-id', 'site-defaults', ...BULK, 'what-if', 'setting', ...WRITING],
   apply: ['desired', 'what-if', ...WRITING],
+  test: ['desired'],
   doctor: ['site', 'site-id', 'site-defaults', ...BULK],
   restore: ['from', 'backup', 'no-backup', 'backup-keep', 'backup-dir'],
 };
@@ -120,7 +121,8 @@ function parse(argv: readonly string[]): { command: Command | 'help' | undefined
   return { command: first as Command | 'help' | undefined, values: parsed.values as Values, rest };
 }
 
-function readDesired(path: string, io: CliIo): unknown {
+/** The desired state of --desired FILE (- for standard input), parsed as JSON. */
+export function readDesired(path: string, io: CliIo): unknown {
   let text: string;
   try {
     text = path === '-' ? (io.stdin ?? (() => readFileSync(0, 'utf8')))() : readFileSync(path, 'utf8');
@@ -227,6 +229,15 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
         const [{ applyFtpsState }, { retryOnConflict }] = await Promise.all([import('../api/apply.js'), import('../api/restore.js')]);
         printChanges(await retryOnConflict(retries, () => applyFtpsState({ ...conn, desired, whatIf })));
         return 0;
+      }
+      case 'test': {
+        const path = values['desired'] as string | undefined;
+        if (path === undefined) throw usage('test needs --desired FILE.json (or - for standard input), the document apply takes', command);
+        const desired = readDesired(path, io);
+        const { testFtpsState } = await import('../api/drift.js');
+        const report = await testFtpsState({ ...conn, desired });
+        io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatDrift(report));
+        return report.inDesiredState ? 0 : 1;
       }
       case 'doctor': {
         const target = targetOf(values, command, true);

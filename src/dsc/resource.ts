@@ -1,5 +1,6 @@
 import { type ConnectionOptions, withSession } from '../api/connection.js';
 import { finish } from '../api/commit.js';
+import { levelValues, sameValue } from '../api/drift.js';
 import { retryOnConflict } from '../api/restore.js';
 import { IisFtpsError } from '../errors/errors.js';
 import { type SettingDef, type SettingName, settings } from '../schema/index.js';
@@ -77,26 +78,11 @@ async function open<T>(configPath: string | undefined, options: SessionOptions, 
   }
 }
 
-/** What a level sets itself, per setting: the value, or null when it inherits; and the values stored there that cannot be read. */
-function levelValues(report: SettingsReport, defs: readonly SettingDef[]): { values: Record<string, unknown>; problems: Map<SettingName, string> } {
-  const own = report.target.level === 'siteDefaults' ? 'siteDefaults' : 'site';
-  const values: Record<string, unknown> = {};
-  const problems = new Map<SettingName, string>();
-  for (const def of defs) {
-    const e = report.settings[def.element][def.attribute]!;
-    if (e.source === own && e.problem !== undefined) problems.set(def.name, e.problem);
-    values[def.name] = e.source === own && e.problem === undefined ? e.value : null;
-  }
-  return { values, problems };
-}
-
 const label = (report: SettingsReport): string =>
   report.target.level === 'siteDefaults' ? 'siteDefaults' : `site ${JSON.stringify(report.target.name)}${report.target.id === null ? '' : ` (id ${report.target.id})`}`;
 
 const problemLogs = (report: SettingsReport, problems: Map<SettingName, string>): DscLog[] =>
   [...problems].map(([name, problem]) => ({ level: 'warn', message: `${label(report)}: ${name}: ${problem}; it counts as not in the desired state until set or reset` }));
-
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 function stateOf(parsed: ParsedInstance, values: Record<string, unknown>): InstanceState {
   return { ...parsed.key, ...(parsed.configPath === undefined ? {} : { configPath: parsed.configPath }), ...values };
@@ -119,7 +105,7 @@ export async function dscGet(input: unknown): Promise<OperationResult> {
 
 /** The names of the managed settings that are not as wanted (a stored value that cannot be read is never as wanted). */
 function differing(parsed: ParsedInstance, values: Record<string, unknown>, problems: Map<SettingName, string>): SettingName[] {
-  return [...parsed.wanted].filter(([def, want]) => problems.has(def.name) || !same(values[def.name], want)).map(([def]) => def.name);
+  return [...parsed.wanted].filter(([def, want]) => problems.has(def.name) || !sameValue(values[def.name], want)).map(([def]) => def.name);
 }
 
 /** test: the actual state with `_inDesiredState`, then the names of the settings that differ. */

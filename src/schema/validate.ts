@@ -42,6 +42,8 @@ export const INVALID_VALUE_MESSAGES = {
   invalidValue: 'Invalid value for {setting}: {reason}.{hint} Allowed: {allowed}',
   hint: ' {hint}.',
   allowedSeparator: ', ',
+  /** INVALID_DESIRED_STATE for a desired state's shape: where (siteDefaults, sites, the document) and why. */
+  invalidDesiredState: 'Invalid desired state at {where}: {reason}. Expected { "siteDefaults": { SETTING: VALUE }, "sites": { "SITE NAME": { SETTING: VALUE } } }',
 } as const;
 
 /** Validates one value for one setting: the canonical value, or an error naming the setting, the value and what is allowed. */
