@@ -94,25 +94,15 @@ function Get-IisFtpsDscState {
 }
 
 function Test-IisFtpsDscState {
-    <# Test(): whether every managed setting is as desired; each difference as verbose "is -> should be". #>
+    <# Test(): whether every managed setting is as desired (Get-IisFtpsDrift, as Test-IisFtpsSetting -DesiredState); each difference as verbose "is -> should be". #>
     param([Parameter(Mandatory)] $Resource)
     $target = Get-IisFtpsDscTarget -Resource $Resource
     $desired = Get-IisFtpsDscDesired -Resource $Resource
-    $actual = Get-IisFtpsDscActual -Target $target -ConfigPath (Get-IisFtpsDscConfigPath -Resource $Resource)
-    $label = Get-IisFtpsTargetLabel $actual.target
-    $ok = $true
-    foreach ($name in $desired.Keys) {
-        $want = $desired[$name]
-        $have = $actual.values[$name]
-        if ($actual.problems.Contains($name) -or -not (Test-IisFtpsSameValue $have $want)) {
-            $ok = $false
-            $is = $(if ($actual.problems.Contains($name)) { 'an invalid stored value' } elseif ($null -eq $have) { '(not set)' } else { Format-IisFtpsShownValue $have })
-            $should = $(if ($null -eq $want) { '(inherit)' } else { Format-IisFtpsShownValue $want })
-            Write-Verbose ('{0}: {1} is {2}, should be {3}' -f $label, $name, $is, $should)
-        }
-    }
-    if ($ok) { Write-Verbose ('{0}: every managed setting is as desired ({1} managed).' -f $label, $desired.Count) }
-    return $ok
+    $drift = Get-IisFtpsDrift -Request ($target + @{ values = $desired }) -ConfigPath (Get-IisFtpsDscConfigPath -Resource $Resource)
+    $label = Get-IisFtpsTargetLabel $drift.target
+    foreach ($d in $drift.differences) { Write-Verbose (Format-IisFtpsDriftLine -Label $label -Difference $d) }
+    if ($drift.differences.Count -eq 0) { Write-Verbose ('{0}: every managed setting is as desired ({1} managed).' -f $label, $desired.Count); return $true }
+    return $false
 }
 
 function Set-IisFtpsDscState {

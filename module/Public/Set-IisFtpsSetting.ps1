@@ -17,11 +17,24 @@ function Set-IisFtpsSetting {
 
     Enum and flag names complete with Tab and are case-insensitive; their numbers are accepted too.
 
+    With -DesiredState, Set-IisFtpsSetting applies a desired state instead (as 'iis-ftps apply'):
+    every level it names, siteDefaults and sites, gets the values it gives ($null: inherit), in one
+    commit, and nothing is written when everything is already so. Test-IisFtpsSetting -DesiredState
+    lists what it would change.
+
     .PARAMETER SiteName
     The names of the FTP sites to change. Accepts pipeline input by value and by property name (Name, SiteName).
 
     .PARAMETER SiteDefaults
     Change siteDefaults, which every site inherits where it sets nothing itself.
+
+    .PARAMETER DesiredState
+    A desired state to apply: a hashtable, an object (ConvertFrom-Json), or the path of a JSON file,
+    as 'iis-ftps apply --desired' takes it:
+    @{ siteDefaults = @{ SETTING = VALUE }; sites = @{ 'SITE NAME' = @{ SETTING = VALUE } } }.
+    Settings are named as in the schema (clientCertificatePolicy) or as this command's parameters;
+    $null means inherit; a setting not named is left alone. Every value is checked before anything
+    is read. Goes with no setting parameter.
 
     .PARAMETER ConfigPath
     An applicationHost.config file to change instead of the live IIS configuration.
@@ -114,6 +127,11 @@ function Set-IisFtpsSetting {
     Changes two sites of a configuration file in one write and shows their settings after.
 
     .EXAMPLE
+    Set-IisFtpsSetting -DesiredState ./ftps-baseline.json -ComputerName ftp01, ftp02, ftp03 -WhatIf
+
+    Shows, per server, what applying one baseline file would change (each server then commits its own changes in one commit without -WhatIf).
+
+    .EXAMPLE
     Set-IisFtpsSetting -SiteDefaults -ControlChannelPolicy SslRequire -HostName ftp01, ftp02 -UserName admin -KeyFilePath ~/.ssh/id_ed25519 -WhatIf
 
     Shows per server what the change would do over SSH, writing nothing anywhere; without -WhatIf each server commits its own change, and one server's failure does not stop the others.
@@ -140,6 +158,9 @@ function Set-IisFtpsSetting {
 
         [Parameter(Mandatory, ParameterSetName = 'SiteDefaults')]
         [switch] $SiteDefaults,
+
+        [Parameter(Mandatory, ParameterSetName = 'DesiredState')]
+        [object] $DesiredState,
 
         [string] $ConfigPath,
 
@@ -185,7 +206,26 @@ function Set-IisFtpsSetting {
     )
     begin {
         $remoteNames = $null
-        if (Test-IisFtpsRemoting $PSBoundParameters) { $remoteNames = New-Object System.Collections.Generic.List[string]; return }
+        $requests = [ordered]@{}
+        $desired = $null
+        try {
+            if ($PSCmdlet.ParameterSetName -eq 'DesiredState') {
+                $given = @(Get-IisFtpsSettingDef | Where-Object { $PSBoundParameters.ContainsKey($_.parameter) } | ForEach-Object { '-' + $_.parameter })
+                if ($given.Count -gt 0) { throw (New-IisFtpsException -Code USAGE -Message ('-DesiredState names the settings itself; {0} goes with -SiteName or -SiteDefaults.' -f ($given -join ', '))) }
+                # Checked here, before any server is contacted; servers get it as checked data.
+                $desired = ConvertTo-IisFtpsDesiredRequest -InputObject $DesiredState -Cmdlet $PSCmdlet
+            }
+        } catch { $PSCmdlet.ThrowTerminatingError((New-IisFtpsErrorRecord -ErrorObject $_)) }
+        if (Test-IisFtpsRemoting $PSBoundParameters) {
+            if ($null -ne $desired) { $PSBoundParameters['DesiredState'] = ConvertTo-IisFtpsDesiredStateTable -Requests $desired }
+            $remoteNames = New-Object System.Collections.Generic.List[string]
+            return
+        }
+        if ($null -ne $desired) {
+            foreach ($req in $desired) { $requests[$req.key] = $req }
+            $config = Resolve-IisFtpsConfigPath -Cmdlet $PSCmdlet -ConfigPath $ConfigPath
+            return
+        }
         try {
             $config = Resolve-IisFtpsConfigPath -Cmdlet $PSCmdlet -ConfigPath $ConfigPath
             $values = [ordered]@{}
@@ -200,10 +240,10 @@ function Set-IisFtpsSetting {
         } catch {
             $PSCmdlet.ThrowTerminatingError((New-IisFtpsErrorRecord -ErrorObject $_))
         }
-        $requests = [ordered]@{}
     }
     process {
         if ($null -ne $remoteNames) { foreach ($n in @($SiteName)) { if ($n) { $remoteNames.Add($n) } }; return }
+        if ($null -ne $desired) { return }
         try {
             if ($SiteDefaults) { $targets = @(New-IisFtpsTarget -SiteDefaults) } else { $targets = @($SiteName | ForEach-Object { New-IisFtpsTarget -SiteName $_ }) }
         } catch {

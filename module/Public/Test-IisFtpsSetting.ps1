@@ -1,7 +1,7 @@
 function Test-IisFtpsSetting {
     <#
     .SYNOPSIS
-    Checks FTP sites for settings that keep client-certificate authentication from working, and for weak spots.
+    Checks FTP sites for settings that keep client-certificate authentication from working, and for weak spots; or, with -DesiredState, how they differ from a desired state.
 
     .DESCRIPTION
     Test-IisFtpsSetting runs the doctor rules of iis-ftps on the effective settings of each site named,
@@ -14,6 +14,13 @@ function Test-IisFtpsSetting {
     allows TLS) and stored values IIS would not accept; the warnings are NoRevocationCheck, client
     certificates without TLS, and CertRequire with optional TLS on the control channel.
 
+    With -DesiredState, Test-IisFtpsSetting reports drift instead: one IisFtps.Drift object per
+    setting the desired state names whose level does not set it as desired (Setting, Actual: what
+    the level sets itself, $null when it inherits; Desired; Problem when the stored value cannot be
+    read). A value only inherited from siteDefaults is not set at the site's level, and $null wants
+    nothing set there, so the settings reported are exactly those Set-IisFtpsSetting -DesiredState
+    would change. Nothing is written.
+
     .PARAMETER SiteName
     The names of the sites to check. Accepts pipeline input by value and by property name (Name, SiteName).
 
@@ -23,8 +30,15 @@ function Test-IisFtpsSetting {
     .PARAMETER ConfigPath
     An applicationHost.config file to check instead of the live IIS configuration.
 
+    .PARAMETER DesiredState
+    A desired state to compare with: a hashtable, an object (ConvertFrom-Json), or the path of a
+    JSON file, as 'iis-ftps apply --desired' takes it:
+    @{ siteDefaults = @{ SETTING = VALUE }; sites = @{ 'SITE NAME' = @{ SETTING = VALUE } } }.
+    Settings are named as in the schema (clientCertificatePolicy) or as the parameters of
+    Set-IisFtpsSetting; $null means inherit. Every value is checked before anything is read.
+
     .PARAMETER Quiet
-    Return only $true when no rule of severity 'error' is broken, else $false.
+    Return only $true when no rule of severity 'error' is broken (with -DesiredState: when nothing drifts), else $false.
 
     .PARAMETER ComputerName
     Runs the command on these servers through PowerShell remoting over WinRM (Invoke-Command
@@ -71,6 +85,16 @@ function Test-IisFtpsSetting {
     Fails a provisioning script when a dependency is missing.
 
     .EXAMPLE
+    Test-IisFtpsSetting -DesiredState @{ siteDefaults = @{ ControlChannelPolicy = 'SslRequire' }; sites = @{ 'Partner Exchange' = @{ ClientCertificatePolicy = 'CertRequire' } } }
+
+    Lists each setting that is not as desired, with its actual and desired value; nothing when all are so.
+
+    .EXAMPLE
+    Test-IisFtpsSetting -DesiredState ./ftps-baseline.json -ComputerName ftp01, ftp02, ftp03 | Format-Table PSComputerName, SiteName, Setting, Actual, Desired
+
+    A drift report of three servers against one baseline file (read here, sent to each server).
+
+    .EXAMPLE
     Test-IisFtpsSetting -ComputerName ftp01, ftp02, ftp03 | Format-Table PSComputerName, SiteName, Rule
 
     Checks every FTP site of three servers; each finding carries PSComputerName.
@@ -79,7 +103,7 @@ function Test-IisFtpsSetting {
     System.String. Objects with a Name or SiteName property.
 
     .OUTPUTS
-    IisFtps.Finding, or System.Boolean with -Quiet.
+    IisFtps.Finding; IisFtps.Drift with -DesiredState; System.Boolean with -Quiet.
 
     .LINK
     Get-IisFtpsSetting
@@ -88,7 +112,7 @@ function Test-IisFtpsSetting {
     Set-IisFtpsSetting
     #>
     [CmdletBinding(DefaultParameterSetName = 'Site')]
-    [OutputType('IisFtps.Finding', [bool])]
+    [OutputType('IisFtps.Finding', 'IisFtps.Drift', [bool])]
     param(
         [Parameter(Position = 0, ParameterSetName = 'Site', ValueFromPipeline, ValueFromPipelineByPropertyName)]
         [Alias('Name')]
@@ -97,6 +121,9 @@ function Test-IisFtpsSetting {
 
         [Parameter(Mandatory, ParameterSetName = 'SiteDefaults')]
         [switch] $SiteDefaults,
+
+        [Parameter(Mandatory, ParameterSetName = 'DesiredState')]
+        [object] $DesiredState,
 
         [string] $ConfigPath,
 
@@ -115,7 +142,16 @@ function Test-IisFtpsSetting {
     )
     begin {
         $remoteNames = $null
-        if (Test-IisFtpsRemoting $PSBoundParameters) { $remoteNames = New-Object System.Collections.Generic.List[string]; return }
+        $requests = $null
+        try {
+            # A desired state is checked here, before any server is contacted; servers get it as checked data.
+            if ($PSCmdlet.ParameterSetName -eq 'DesiredState') { $requests = ConvertTo-IisFtpsDesiredRequest -InputObject $DesiredState -Cmdlet $PSCmdlet }
+        } catch { $PSCmdlet.ThrowTerminatingError((New-IisFtpsErrorRecord -ErrorObject $_)) }
+        if (Test-IisFtpsRemoting $PSBoundParameters) {
+            if ($null -ne $requests) { $PSBoundParameters['DesiredState'] = ConvertTo-IisFtpsDesiredStateTable -Requests $requests }
+            $remoteNames = New-Object System.Collections.Generic.List[string]
+            return
+        }
         $config = Resolve-IisFtpsConfigPath -Cmdlet $PSCmdlet -ConfigPath $ConfigPath
         $names = New-Object System.Collections.Generic.List[string]
         $ok = $true
@@ -128,6 +164,23 @@ function Test-IisFtpsSetting {
     end {
         if ($null -ne $remoteNames) {
             try { Invoke-IisFtpsFanOut -Cmdlet $PSCmdlet -CommandName $MyInvocation.MyCommand.Name -BoundParameters $PSBoundParameters -SiteName $remoteNames.ToArray() } catch { $PSCmdlet.ThrowTerminatingError((New-IisFtpsErrorRecord -ErrorObject $_)) }
+            return
+        }
+        if ($null -ne $requests) {
+            try {
+                $drifted = $false
+                foreach ($req in $requests) {
+                    $drift = Get-IisFtpsDrift -Request $req -ConfigPath $config
+                    $label = Get-IisFtpsTargetLabel $drift.target
+                    if ($drift.differences.Count -eq 0) { Write-Verbose ('{0}: as desired ({1} setting(s)).' -f $label, $req.values.Count) }
+                    foreach ($d in $drift.differences) {
+                        $drifted = $true
+                        Write-Verbose (Format-IisFtpsDriftLine -Label $label -Difference $d)
+                        if (-not $Quiet) { New-IisFtpsDriftObject -Target $drift.target -Difference $d }
+                    }
+                }
+            } catch { $PSCmdlet.ThrowTerminatingError((New-IisFtpsErrorRecord -ErrorObject $_)) }
+            if ($Quiet) { return (-not $drifted) }
             return
         }
         if (-not $SiteDefaults -and $names.Count -eq 0 -and $MyInvocation.ExpectingInput) { return }

@@ -82,7 +82,7 @@ $schemaRead = & (Get-Module Manifest) { $null -ne $script:IisFtpsSchemaCache }
 
 Describe 'The same schema as the TypeScript side' {
     It 'has a Set-IisFtpsSetting parameter per setting, named as in the schema' {
-        $own = @('SiteName', 'SiteDefaults', 'ConfigPath', 'PassThru') + @('ComputerName', 'HostName', 'UserName', 'KeyFilePath', 'Port', 'SSHOption', 'Session', 'Credential', 'ThrottleLimit')
+        $own = @('SiteName', 'SiteDefaults', 'DesiredState', 'ConfigPath', 'PassThru') + @('ComputerName', 'HostName', 'UserName', 'KeyFilePath', 'Port', 'SSHOption', 'Session', 'Credential', 'ThrottleLimit')
         $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
         $params = @((Get-Command Set-IisFtpsSetting).Parameters.Keys | Where-Object { $common -notcontains $_ -and $own -notcontains $_ } | Sort-Object)
         $params | Should -Be @($Schema.settings | ForEach-Object parameter | Sort-Object)
