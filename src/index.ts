@@ -2,8 +2,9 @@
  * iis-ftps: read and change the TLS client-certificate settings of IIS FTP sites.
  *
  * Layers, top to bottom, each importing only those below it:
- * - cli/: the `iis-ftps` command; api/: the cmdlet-style functions, bulk selection, progress;
- *   doctor/: the dependency rules;
+ * - cli/: the `iis-ftps` command; api/: the cmdlet-style functions, bulk selection, progress,
+ *   desired state and drift; remote/: the same commands on many servers through PowerShell
+ *   remoting; dsc/: the DSC v3 resource; doctor/: the dependency rules;
  * - session/: staging and all-or-nothing commits, over one backend;
  * - schema/: the zod schema and validation; codecs/: enum, flags, timeSpan, bool, string and
  *   thumbprint values;
@@ -17,6 +18,10 @@ export { getFtpsSetting, getFtpsSettings, setFtpsSetting, resetFtpsSetting, test
 export type { SetOptions, ResetOptions, TestReport, TestResult, TargetOptions } from './api/cmdlets.js';
 export { applyFtpsState, parseDesiredState, desiredStateSchema } from './api/apply.js';
 export type { DesiredState } from './api/apply.js';
+export { testFtpsState } from './api/drift.js';
+export type { DriftReport, SettingDrift } from './api/drift.js';
+export { runOnComputers } from './remote/fanout.js';
+export type { RemoteCommand, RemoteDrift, RemoteOptions, ServerReport } from './remote/fanout.js';
 export type { ChangeReport } from './api/commit.js';
 export { LIVE_CONFLICT_ATTEMPTS } from './api/connection.js';
 export type { ConflictRetry, ConnectionOptions } from './api/connection.js';

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { IisFtpsError, exitCodeFor, isIisFtpsError } from '../errors/errors.js';
 import { settings } from '../schema/index.js';
-import type { CliIo } from '../cli/run.js';
+import { type CliIo, readDesired } from '../cli/run.js';
+import { driftLine } from '../cli/format.js';
 import { type RemoteCommand, type ServerReport, runOnComputers } from './fanout.js';
 
 /**
@@ -13,17 +14,29 @@ import { type RemoteCommand, type ServerReport, runOnComputers } from './fanout.
 export const REMOTE_HELP = `iis-ftps (get | set | reset | doctor) --computer SERVER... [--ssh-user USER] [--ssh-key FILE]
     [--ssh-option NAME=VALUE]... [--throttle-limit N] [--config FILE] (--site NAME... | --site-defaults)
     [SETTING...] [--setting NAME]... [--what-if] [--json]
+iis-ftps (apply | test) --computer SERVER... --desired FILE.json [--what-if] [--json] [the options above]
 
 Runs the command on each SERVER through PowerShell remoting, from one local PowerShell 7 (pwsh)
 with one session per server; the IisFtps module must be installed on each. SERVER is a name for
 WinRM, or ssh://[user@]host[:port] for SSH. Each server commits its own changes in one commit; one
 server's failure is reported for that server and never stops the others; --what-if writes nothing
 anywhere. --config is resolved on each server (~/ is that server's home). Exit code 0 only when
-every server succeeded.
+every server succeeded. apply and test take their targets from the desired state (the document of
+'iis-ftps apply --help'), read and checked here and sent to each server as data: apply makes each
+server match it in one commit; test reports, per server, the settings that differ from it (its
+drift) and succeeds only for a server in the desired state.
+
+With --json: { "servers": [{ "computer", "ok", ... }] }, one object per server, in the order given:
+"changes" (set, reset, apply: "target: setting: old -> new" lines) and "whatIf"; "results" (get:
+the settings of each target; doctor: its findings); "inDesiredState" and "differences" (test:
+{ "target": { "level", "name", "id" }, "setting", "actual", "desired" }); or "error" ({ "code",
+"message" }) for a server that failed.
 
 Examples:
   iis-ftps set --computer ftp01 --computer ftp02 --site-defaults --control-channel-policy SslRequire --what-if
   iis-ftps get --computer ssh://admin@ftp03 --ssh-key ~/.ssh/id_ed25519 --site "Partner Exchange" --json
+  iis-ftps test --computer ftp01 --computer ftp02 --desired ftps-baseline.json
+  iis-ftps apply --computer ftp01 --computer ftp02 --desired ftps-baseline.json --what-if
 `;
 
 const settingOptions = Object.fromEntries(settings.map((s) => [s.option, { type: 'string' as const }]));
@@ -37,6 +50,7 @@ const OPTIONS = {
   site: { type: 'string', multiple: true },
   'site-defaults': { type: 'boolean' },
   setting: { type: 'string', multiple: true },
+  desired: { type: 'string' },
   'what-if': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -49,7 +63,10 @@ function formatReports(reports: readonly ServerReport[]): string {
   const lines: string[] = [];
   for (const r of reports) {
     if (!r.ok && r.error) lines.push(`${r.computer}: FAILED (${r.error.code}): ${r.error.message}`);
-    else if (r.changes) lines.push(`${r.computer}: ${r.changes.length ? `${r.changes.length} change(s)${r.whatIf ? ' (what if: nothing written)' : ''}` : 'nothing to change'}`, ...r.changes.map((c) => `  ${c}`));
+    else if (r.differences) {
+      lines.push(`${r.computer}: ${r.inDesiredState ? 'in the desired state' : `${r.differences.length} setting(s) differ from the desired state`}`);
+      for (const d of r.differences) lines.push(`  ${driftLine(d)}`);
+    } else if (r.changes) lines.push(`${r.computer}: ${r.changes.length ? `${r.changes.length} change(s)${r.whatIf ? ' (what if: nothing written)' : ''}` : 'nothing to change'}`, ...r.changes.map((c) => `  ${c}`));
     else {
       lines.push(`${r.computer}: ${r.ok ? 'ok' : 'problems found'}`);
       for (const x of r.results ?? []) {
@@ -60,7 +77,7 @@ function formatReports(reports: readonly ServerReport[]): string {
     }
   }
   const failed = reports.filter((r) => !r.ok).length;
-  lines.push('', `${reports.length - failed} of ${reports.length} server(s) succeeded.`);
+  lines.push('', reports.every((r) => r.differences || r.error) ? `${reports.filter((r) => r.inDesiredState).length} of ${reports.length} server(s) in the desired state.` : `${reports.length - failed} of ${reports.length} server(s) succeeded.`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -80,11 +97,15 @@ export async function runRemoteCli(argv: readonly string[], io: CliIo): Promise<
       return 0;
     }
     const [command, ...rest] = parsed.positionals;
-    if (!['get', 'set', 'reset', 'doctor'].includes(command ?? '')) throw usage(`--computer goes with get, set, reset or doctor; got ${JSON.stringify(command ?? '')}`);
+    if (!['get', 'set', 'reset', 'apply', 'test', 'doctor'].includes(command ?? '')) throw usage(`--computer goes with get, set, reset, apply, test or doctor; got ${JSON.stringify(command ?? '')}`);
     if (rest.length) throw usage(`Unexpected argument ${JSON.stringify(rest[0])}`);
     const requested = Object.fromEntries(settings.filter((s) => v[s.option] !== undefined).map((s) => [s.name, v[s.option]]));
     if (command !== 'set' && Object.keys(requested).length) throw usage(`Setting values go with set, not ${command}`);
-    if (v['what-if'] && command !== 'set' && command !== 'reset') throw usage(`--what-if goes with set and reset`);
+    if (v['what-if'] && command !== 'set' && command !== 'reset' && command !== 'apply') throw usage(`--what-if goes with set, reset and apply`);
+    const byDesired = command === 'apply' || command === 'test';
+    if (byDesired && v['desired'] === undefined) throw usage(`${command} needs --desired FILE.json (or - for standard input)`);
+    if (!byDesired && v['desired'] !== undefined) throw usage(`--desired goes with apply and test, not ${command}`);
+    if (byDesired && (v['site'] !== undefined || v['site-defaults'])) throw usage(`${command} takes its targets from the desired state; leave out --site and --site-defaults`);
     if (v['setting'] && command !== 'reset') throw usage('--setting goes with reset');
     const sites = (v['site'] as string[] | undefined) ?? [];
     if (sites.length && v['site-defaults']) throw usage('Name one target: --site or --site-defaults');
@@ -107,6 +128,7 @@ export async function runRemoteCli(argv: readonly string[], io: CliIo): Promise<
       siteDefaults: v['site-defaults'] === true,
       settings: requested,
       ...(v['setting'] === undefined ? {} : { resetSettings: v['setting'] as string[] }),
+      ...(byDesired ? { desired: readDesired(v['desired'] as string, io) } : {}),
       whatIf: v['what-if'] === true,
     });
     io.stdout(json ? `${JSON.stringify({ servers: reports }, null, 2)}\n` : formatReports(reports));

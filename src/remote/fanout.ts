@@ -4,6 +4,7 @@ import { resolvePowerShell } from '../backends/powershell/executable.js';
 import { IisFtpsError } from '../errors/errors.js';
 import { settings } from '../schema/index.js';
 import { validateSettings } from '../schema/validate.js';
+import type { SiteIdentity } from '../session/session.js';
 
 /**
  * The same command on many servers, from Node: one local PowerShell 7 runs the module's cmdlet once
@@ -12,7 +13,7 @@ import { validateSettings } from '../schema/validate.js';
  * command, parameters and servers go to it as JSON on stdin, so nothing given becomes code.
  */
 
-export type RemoteCommand = 'get' | 'set' | 'reset' | 'doctor';
+export type RemoteCommand = 'get' | 'set' | 'reset' | 'apply' | 'test' | 'doctor';
 
 export interface RemoteOptions {
   /** Servers: `NAME` (WinRM) or `ssh://[user@]host[:port]` (SSH). */
@@ -30,7 +31,18 @@ export interface RemoteOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
   /** reset: the settings to reset (all when omitted). */
   readonly resetSettings?: readonly string[];
+  /** apply, test: a desired state (apply's document); checked here before any server is contacted. */
+  readonly desired?: unknown;
   readonly whatIf?: boolean;
+}
+
+/** test: one setting of one level of a server that is not as desired (as SettingDrift, with the server's identity of the site). */
+export interface RemoteDrift {
+  readonly target: Pick<SiteIdentity, 'level' | 'name' | 'id'>;
+  readonly setting: string;
+  readonly actual: unknown;
+  readonly desired: unknown;
+  readonly problem?: string;
 }
 
 export interface ServerReport {
@@ -41,6 +53,9 @@ export interface ServerReport {
   readonly whatIf?: boolean;
   /** get: the settings of each target; doctor: the findings. */
   readonly results?: readonly unknown[];
+  /** test: whether the server is in the desired state, and the settings that are not. */
+  readonly inDesiredState?: boolean;
+  readonly differences?: readonly RemoteDrift[];
   readonly error?: { readonly code: string; readonly message: string };
 }
 
@@ -75,7 +90,16 @@ $rows = $in.computers | ForEach-Object -ThrottleLimit $in.throttleLimit -Paralle
 try { ConvertTo-Json -InputObject @($rows) -Depth 6 -Compress } catch { [Console]::Error.WriteLine($_.Exception.Message); exit 1 }
 `;
 
-const CMDLETS: Record<RemoteCommand, string> = { get: 'Get-IisFtpsSetting', set: 'Set-IisFtpsSetting', reset: 'Reset-IisFtpsSetting', doctor: 'Test-IisFtpsSetting' };
+const CMDLETS: Record<RemoteCommand, string> = {
+  get: 'Get-IisFtpsSetting',
+  set: 'Set-IisFtpsSetting',
+  reset: 'Reset-IisFtpsSetting',
+  apply: 'Set-IisFtpsSetting', // -DesiredState
+  test: 'Test-IisFtpsSetting', // -DesiredState
+  doctor: 'Test-IisFtpsSetting',
+};
+/** The commands that change a configuration: one result per server says what changed. */
+const CHANGING: readonly RemoteCommand[] = ['set', 'reset', 'apply'];
 const pascal = (name: string): string => name[0]!.toUpperCase() + name.slice(1);
 
 /** A server address as the cmdlets take it: `ssh://user@host:port` -> HostName `user@host:port`. */
@@ -91,9 +115,26 @@ function parseComputer(address: string, sshUser: string | undefined): { label: s
   return { label: address, host: `${user ? `${user}@` : ''}${m[2]}${m[3] ? `:${m[3]}` : ''}`, ssh: true };
 }
 
+/** A desired state, checked, as plain canonical data: { siteDefaults?: { name: value }, sites?: { NAME: { name: value } } }. */
+async function desiredOf(command: RemoteCommand, desired: unknown): Promise<Record<string, unknown>> {
+  if (desired === undefined) throw new IisFtpsError('USAGE', `${command} on servers needs a desired state (--desired FILE.json)`);
+  const { parseDesiredState } = await import('../api/apply.js');
+  const out: { siteDefaults?: Record<string, unknown>; sites?: Record<string, Record<string, unknown>> } = {};
+  for (const { target, sets, resets } of parseDesiredState(desired).entries) {
+    const values = Object.fromEntries([...sets, ...resets].map(([def, v]) => [def.name, v]));
+    if ('siteDefaults' in target) out.siteDefaults = values;
+    else if ('site' in target) (out.sites ??= {})[target.site] = values;
+  }
+  return out;
+}
+
 /** The cmdlet's parameters for a request, values checked and canonical. */
-function parametersOf(command: RemoteCommand, o: RemoteOptions): Record<string, unknown> {
+async function parametersOf(command: RemoteCommand, o: RemoteOptions): Promise<Record<string, unknown>> {
   const p: Record<string, unknown> = {};
+  if (command === 'apply' || command === 'test') {
+    if (o.siteDefaults || o.sites?.length) throw new IisFtpsError('USAGE', `${command} takes its targets from the desired state; it goes with no --site or --site-defaults`);
+    p['DesiredState'] = await desiredOf(command, o.desired);
+  } else if (o.desired !== undefined) throw new IisFtpsError('USAGE', `A desired state goes with apply and test, not ${command}`);
   if (o.siteDefaults) p['SiteDefaults'] = true;
   if (o.config !== undefined) p['ConfigPath'] = o.config;
   if (command === 'set') {
@@ -107,7 +148,7 @@ function parametersOf(command: RemoteCommand, o: RemoteOptions): Record<string, 
     if (!v.ok) throw v.error;
     p['Setting'] = [...v.value.keys()].map((d) => d.name);
   }
-  if ((command === 'set' || command === 'reset') && o.whatIf) p['WhatIf'] = true;
+  if (CHANGING.includes(command) && o.whatIf) p['WhatIf'] = true;
   return p;
 }
 
@@ -124,14 +165,26 @@ function runPwsh(exe: string, input: string): Promise<{ code: number | null; std
   });
 }
 
+/** An IisFtps.Drift object, as ConvertTo-Json gave it, as a RemoteDrift. */
+function driftOf(o: Record<string, unknown>): RemoteDrift {
+  const problem = o['Problem'];
+  return {
+    target: { level: o['Level'] === 'siteDefaults' ? 'siteDefaults' : 'site', name: (o['SiteName'] as string | null) ?? null, id: (o['SiteId'] as number | null) ?? null },
+    setting: String(o['Setting']),
+    actual: o['Actual'] ?? null,
+    desired: o['Desired'] ?? null,
+    ...(typeof problem === 'string' ? { problem } : {}),
+  };
+}
+
 type Row = { computer: string; output: Record<string, unknown>[]; errors: { code: string; message: string }[] };
 
 /** Runs one command on every server; one report per server, in the order given. Never stops at a failing server. */
 export async function runOnComputers(command: RemoteCommand, options: RemoteOptions): Promise<ServerReport[]> {
   if (!options.computers.length) throw new IisFtpsError('USAGE', 'Name at least one server with --computer');
-  if (!options.siteDefaults && !options.sites?.length && command !== 'doctor') throw new IisFtpsError('USAGE', 'Name a target for the servers: --site NAME... or --site-defaults');
+  if (!options.siteDefaults && !options.sites?.length && (command === 'get' || command === 'set' || command === 'reset')) throw new IisFtpsError('USAGE', 'Name a target for the servers: --site NAME... or --site-defaults');
   const computers = options.computers.map((c) => parseComputer(c, options.sshUser));
-  const parameters = parametersOf(command, options);
+  const parameters = await parametersOf(command, options);
   const pwsh = resolvePowerShell(process.env['IIS_FTPS_PWSH'] ?? 'pwsh');
   if (!pwsh) throw new IisFtpsError('BACKEND_UNAVAILABLE', 'Running on other servers needs PowerShell 7 (pwsh) here, for its remoting: install it (https://aka.ms/powershell) or put it on PATH');
   const input = JSON.stringify({
@@ -158,12 +211,17 @@ export async function runOnComputers(command: RemoteCommand, options: RemoteOpti
     const row = rows.find((x) => x.computer === label);
     if (!row) return { computer: label, ok: false, error: { code: 'BACKEND_FAILED', message: 'no report from this server' } };
     const error = row.errors[0];
-    if (command === 'set' || command === 'reset') {
+    if (CHANGING.includes(command)) {
       const result = row.output.find((o) => 'Succeeded' in o) as { Succeeded?: boolean; WhatIf?: boolean; Changes?: string[] | string; ErrorCode?: string; Error?: string } | undefined;
       const changes = result?.Changes === undefined || result.Changes === null ? [] : ([] as string[]).concat(result.Changes);
       const ok = result?.Succeeded === true && row.errors.length === 0;
       const failure = result && !result.Succeeded ? { code: result.ErrorCode ?? 'BACKEND_FAILED', message: result.Error ?? '' } : error;
       return ok ? { computer: label, ok, whatIf: result!.WhatIf === true, changes } : { computer: label, ok, whatIf: options.whatIf === true, changes, error: failure ?? { code: 'BACKEND_FAILED', message: 'no result' } };
+    }
+    if (command === 'test') {
+      if (error) return { computer: label, ok: false, error };
+      const differences = row.output.map(driftOf);
+      return { computer: label, ok: differences.length === 0, inDesiredState: differences.length === 0, differences };
     }
     const results = row.output;
     const ok = row.errors.length === 0 && (command !== 'doctor' || results.every((f) => f['Severity'] !== 'error'));

@@ -135,6 +135,39 @@ Describe 'Fan-out over SSH to stand-in servers' {
         $errors[0].PSComputerName | Should -Be '127.0.0.1'
     }
 
+    It 'gives a drift report per server against one desired state file, read here; after applying it, none drifts' {
+        # One server differs from the others before the test.
+        (Get-Content -Raw -LiteralPath $Ready[0].config).Replace('clientCertificatePolicy="CertAllow"', 'clientCertificatePolicy="CertRequire"') | Set-Content -LiteralPath $Ready[0].config -NoNewline
+        $file = Join-Path $TestDrive 'baseline.json'
+        Set-Content -LiteralPath $file -Value '{ "siteDefaults": { "controlChannelPolicy": "SslRequire" }, "sites": { "Partner Exchange": { "clientCertificatePolicy": "CertRequire" } } }'
+        $before = Get-States
+        $hosts = @($Ready | ForEach-Object { HostOf $_ })
+        $drift = @(Test-IisFtpsSetting -DesiredState $file -HostName $hosts @Remote)
+        $after = Get-States
+        for ($i = 0; $i -lt $before.Count; $i++) { $after[$i].hash | Should -Be $before[$i].hash }
+        foreach ($d in $drift) {
+            $d.PSObject.TypeNames[0] | Should -Be 'IisFtps.Drift'
+            $d.PSComputerName | Should -Be '127.0.0.1'
+        }
+        # Per server (RunspaceId): siteDefaults' controlChannelPolicy everywhere, the site's policy on all but the first.
+        $byServer = @($drift | Group-Object RunspaceId)
+        $byServer.Count | Should -Be $Ready.Count
+        @($byServer | ForEach-Object { $_.Count } | Sort-Object) | Should -Be (@(1) + @(2..$Ready.Count | ForEach-Object { 2 }))
+        @($drift | Where-Object Setting -eq 'controlChannelPolicy').Count | Should -Be $Ready.Count
+        ($drift | Where-Object Setting -eq 'clientCertificatePolicy' | Select-Object -First 1).Actual | Should -Be 'CertAllow'
+
+        $r = @(Set-IisFtpsSetting -DesiredState $file -HostName $hosts @Remote)
+        $r.Count | Should -Be $Ready.Count
+        @($r | ForEach-Object { @($_.Changes).Count } | Sort-Object) | Should -Be (@(1) + @(2..$Ready.Count | ForEach-Object { 2 }))
+        foreach ($x in $r) { $x.Succeeded | Should -BeTrue }
+        @(Test-IisFtpsSetting -DesiredState $file -HostName $hosts @Remote).Count | Should -Be 0
+    }
+
+    It 'refuses an invalid desired state before contacting any server' {
+        { Test-IisFtpsSetting -DesiredState @{ sites = @{ 'Partner Exchange' = @{ clientCertificatePolicy = 'Sometimes' } } } -HostName '127.0.0.1:1' -ErrorAction Stop } | Should -Throw -ErrorId 'INVALID_VALUE,Test-IisFtpsSetting'
+        { Set-IisFtpsSetting -DesiredState @{ nope = @{} } -HostName '127.0.0.1:1' -ErrorAction Stop } | Should -Throw -ErrorId 'INVALID_DESIRED_STATE,Set-IisFtpsSetting'
+    }
+
     It 'refuses two ways of naming servers at once, before contacting any' {
         { Get-IisFtpsSetting -SiteDefaults -HostName 'a' -Session $Sessions -ErrorAction Stop } | Should -Throw -ErrorId 'USAGE,Get-IisFtpsSetting'
         { Get-IisFtpsSetting -SiteDefaults -ComputerName 'a' -KeyFilePath 'k' -ErrorAction Stop } | Should -Throw '*-KeyFilePath goes with -HostName*'
