@@ -137,21 +137,6 @@ function Get-IisFtpsDrift {
     return @{ target = $actual.target; differences = $differences.ToArray() }
 }
 
-function New-IisFtpsDriftObject {
-    <# An IisFtps.Drift: one setting of one level that is not as desired. #>
-    param([Parameter(Mandatory)] $Target, [Parameter(Mandatory)] $Difference)
-    return [pscustomobject][ordered]@{
-        PSTypeName = 'IisFtps.Drift'
-        SiteName   = Get-IisFtpsProperty $Target 'name'
-        SiteId     = Get-IisFtpsProperty $Target 'id'
-        Level      = [string](Get-IisFtpsProperty $Target 'level')
-        Setting    = [string]$Difference.setting
-        Actual     = $Difference.actual
-        Desired    = $Difference.desired
-        Problem    = $Difference.problem
-    }
-}
-
 function Format-IisFtpsDriftLine {
     <# A difference as people read it: 'site "X" (id 2): clientCertificatePolicy is CertAllow, should be CertRequire'. #>
     param([Parameter(Mandatory)] [string] $Label, [Parameter(Mandatory)] $Difference)

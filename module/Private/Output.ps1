@@ -18,6 +18,17 @@ function Format-IisFtpsShownValue {
     return [string]$Value
 }
 
+function New-IisFtpsTargetProperty {
+    <# The first properties of every object about a target: PSTypeName, SiteName, SiteId, Level (add the rest, then cast to [pscustomobject]). #>
+    param([Parameter(Mandatory)] [string] $TypeName, [Parameter(Mandatory)] $Target)
+    return [ordered]@{
+        PSTypeName = $TypeName
+        SiteName   = Get-IisFtpsProperty $Target 'name'
+        SiteId     = Get-IisFtpsProperty $Target 'id'
+        Level      = [string](Get-IisFtpsProperty $Target 'level')
+    }
+}
+
 function New-IisFtpsSettingObject {
     <#
     An IisFtps.Setting: the target (SiteName, SiteId, Level), a property per setting with its
@@ -26,12 +37,7 @@ function New-IisFtpsSettingObject {
     -Settings is element -> attribute -> { value, source, problem? } (as the settings of 'iis-ftps get --json', which also carries the target).
     #>
     param([Parameter(Mandatory)] $Target, [Parameter(Mandatory)] $Settings, [string] $ConfigPath)
-    $props = [ordered]@{
-        PSTypeName = 'IisFtps.Setting'
-        SiteName   = Get-IisFtpsProperty $Target 'name'
-        SiteId     = Get-IisFtpsProperty $Target 'id'
-        Level      = [string](Get-IisFtpsProperty $Target 'level')
-    }
+    $props = New-IisFtpsTargetProperty -TypeName 'IisFtps.Setting' -Target $Target
     $sources = [ordered]@{}
     $problems = [ordered]@{}
     foreach ($def in Get-IisFtpsSettingDef) {
@@ -52,13 +58,20 @@ function New-IisFtpsSettingObject {
 function New-IisFtpsFindingObject {
     <# An IisFtps.Finding: one broken doctor rule at one target. #>
     param([Parameter(Mandatory)] $Target, [Parameter(Mandatory)] $Finding)
-    return [pscustomobject][ordered]@{
-        PSTypeName = 'IisFtps.Finding'
-        SiteName   = Get-IisFtpsProperty $Target 'name'
-        SiteId     = Get-IisFtpsProperty $Target 'id'
-        Level      = [string](Get-IisFtpsProperty $Target 'level')
-        Severity   = [string](Get-IisFtpsProperty $Finding 'severity')
-        Rule       = [string](Get-IisFtpsProperty $Finding 'rule')
-        Message    = [string](Get-IisFtpsProperty $Finding 'message')
-    }
+    $props = New-IisFtpsTargetProperty -TypeName 'IisFtps.Finding' -Target $Target
+    $props.Severity = [string](Get-IisFtpsProperty $Finding 'severity')
+    $props.Rule = [string](Get-IisFtpsProperty $Finding 'rule')
+    $props.Message = [string](Get-IisFtpsProperty $Finding 'message')
+    return [pscustomobject]$props
+}
+
+function New-IisFtpsDriftObject {
+    <# An IisFtps.Drift: one setting of one level that is not as desired (a difference of Get-IisFtpsDrift). #>
+    param([Parameter(Mandatory)] $Target, [Parameter(Mandatory)] $Difference)
+    $props = New-IisFtpsTargetProperty -TypeName 'IisFtps.Drift' -Target $Target
+    $props.Setting = [string]$Difference.setting
+    $props.Actual = $Difference.actual
+    $props.Desired = $Difference.desired
+    $props.Problem = $Difference.problem
+    return [pscustomobject]$props
 }

@@ -13,13 +13,7 @@ BeforeAll {
     Import-Module $Manifest -Force
     $script:ModuleName = (Get-Module -Name Manifest).Name
 
-    function script:Use-Backend([string] $Kind) {
-        if ($Kind -eq 'ServerManager') { $env:IIS_FTPS_MWA_PATH = $script:Mwa } else { Remove-Item Env:IIS_FTPS_MWA_PATH -ErrorAction SilentlyContinue }
-    }
-    function script:Get-FileState([string] $Path) {
-        $item = Get-Item -LiteralPath $Path
-        return @{ hash = (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash; mtime = $item.LastWriteTimeUtc.Ticks }
-    }
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 }
 
 Describe 'Certificate renewal through <_>' -ForEach @('ServerManager', 'NodeCli') {

@@ -8,18 +8,7 @@ BeforeAll {
     $script:Mwa = $env:IIS_FTPS_TEST_MWA
     Import-Module $Manifest -Force
 
-    function script:New-TestConfig {
-        $path = Join-Path $TestDrive ('{0}.config' -f [guid]::NewGuid().ToString('n'))
-        Copy-Item -LiteralPath $env:IIS_FTPS_TEST_FIXTURE -Destination $path
-        return $path
-    }
-    function script:Use-Backend([string] $Kind) {
-        if ($Kind -eq 'ServerManager') { $env:IIS_FTPS_MWA_PATH = $script:Mwa } else { Remove-Item Env:IIS_FTPS_MWA_PATH -ErrorAction SilentlyContinue }
-    }
-    function script:Get-FileState([string] $Path) {
-        $item = Get-Item -LiteralPath $Path
-        return @{ hash = (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash; mtime = $item.LastWriteTimeUtc.Ticks }
-    }
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     # The fixture: siteDefaults sets revocationFreshnessTime 01:00:00; "Partner Exchange" (id 3)
     # sets clientCertificatePolicy CertAllow and revocationUrlRetrievalTimeout 00:00:30, and
     # inherits revocationFreshnessTime.

@@ -11,18 +11,7 @@ BeforeAll {
     $script:ModuleName = (Get-Module -Name Manifest).Name
     $script:Schema = Get-Content -Raw (Join-Path $Repo 'module/Private/schema.json') | ConvertFrom-Json
 
-    function script:New-TestConfig {
-        $path = Join-Path $TestDrive ('{0}.config' -f [guid]::NewGuid().ToString('n'))
-        Copy-Item -LiteralPath $env:IIS_FTPS_TEST_FIXTURE -Destination $path
-        return $path
-    }
-    function script:Use-Backend([string] $Kind) {
-        if ($Kind -eq 'ServerManager') { $env:IIS_FTPS_MWA_PATH = $script:Mwa } else { Remove-Item Env:IIS_FTPS_MWA_PATH -ErrorAction SilentlyContinue }
-    }
-    function script:Get-FileState([string] $Path) {
-        $item = Get-Item -LiteralPath $Path
-        return @{ hash = (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash; mtime = $item.LastWriteTimeUtc.Ticks }
-    }
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     # An instance of the resource, as DSC makes one: a new object with the properties set.
     function script:New-Resource([hashtable] $Properties) {
         $r = & (Get-Module $script:ModuleName) { [IisFtpsSetting]::new() }

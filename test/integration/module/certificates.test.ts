@@ -5,25 +5,14 @@
  * IisFtps.Tests.ps1), so each run stays well inside its time limit on a shared machine. Without
  * CI a missing pwsh, .NET SDK or Pester skips it with the reason; with CI=true it fails it.
  */
-import { join } from 'node:path';
-import { REPO, tempDir } from '../../support/fixture.js';
+import { tempDir } from '../../support/fixture.js';
 import { certificateFixtures } from '../../support/module-certificates.js';
-import { type BridgeRuntime, USE_REAL_IIS } from '../../support/powershell.js';
-import { expectWholeSuite, pesterRuntime, runPester } from './run-pester.js';
+import { pesterSuite } from './run-pester.js';
 
-const HERE = join(REPO, 'test', 'integration', 'module');
-
-describe('PowerShell module: certificate renewal (real pwsh, Pester)', function () {
-  this.timeout(1_200_000);
-  let rt: BridgeRuntime;
-  let pester: string;
-
-  before(function () {
-    if (USE_REAL_IIS) this.skip(); // the suite edits copies of a configuration through the test double
-    ({ rt, pester } = pesterRuntime(this));
-  });
-
-  it('Certificates.Tests.ps1 passes on both paths, with no test skipped', () => {
-    expectWholeSuite(runPester(rt, pester, join(HERE, 'Certificates.Tests.ps1'), certificateFixtures(tempDir()), 1_100_000), 25);
-  });
+pesterSuite({
+  title: 'PowerShell module: certificate renewal (real pwsh, Pester)',
+  file: 'Certificates.Tests.ps1',
+  minimum: 25,
+  env: () => certificateFixtures(tempDir()),
+  timeout: 1_100_000,
 });

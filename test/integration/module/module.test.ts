@@ -6,13 +6,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SCHEMA_JSON, schemaText } from '../../../scripts/build-schema.js';
-import { REPO } from '../../support/fixture.js';
-import { type BridgeRuntime, USE_REAL_IIS } from '../../support/powershell.js';
-import { expectWholeSuite, pesterRuntime, runPester } from './run-pester.js';
-
-const HERE = join(REPO, 'test', 'integration', 'module');
+import { pesterSuite } from './run-pester.js';
 
 describe('PowerShell module: schema data', () => {
   it('module/Private/schema.json is what `npm run build:schema` writes from src/schema', () => {
@@ -20,17 +15,4 @@ describe('PowerShell module: schema data', () => {
   });
 });
 
-describe('PowerShell module (real pwsh, Pester)', function () {
-  this.timeout(600_000);
-  let rt: BridgeRuntime;
-  let pester: string;
-
-  before(function () {
-    if (USE_REAL_IIS) this.skip(); // the suite edits copies of the fixture through the test double
-    ({ rt, pester } = pesterRuntime(this));
-  });
-
-  it('IisFtps.Tests.ps1 passes on both paths, with no test skipped', () => {
-    expectWholeSuite(runPester(rt, pester, join(HERE, 'IisFtps.Tests.ps1')), 30);
-  });
-});
+pesterSuite({ title: 'PowerShell module (real pwsh, Pester)', file: 'IisFtps.Tests.ps1', minimum: 30 });

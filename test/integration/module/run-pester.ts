@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FIXTURE, REPO, tempDir } from '../../support/fixture.js';
-import { type BridgeRuntime, bridgeRuntime } from '../../support/powershell.js';
+import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
 import { findPester } from './pester.js';
 
 export interface PesterResult {
@@ -88,4 +88,40 @@ export function pesterRuntime(ctx: Mocha.Context, missing: () => string | null |
     console.log(`      skipped: ${(e as Error).message}`);
     return ctx.skip();
   }
+}
+
+export interface PesterSuite {
+  /** The mocha suite's title. */
+  readonly title: string;
+  /** The Pester file, relative to this folder. */
+  readonly file: string;
+  /** At least this many Pester tests must pass (so a suite that stops early fails). */
+  readonly minimum: number;
+  /** What the suite adds to the environment, made when it runs. */
+  readonly env?: () => Record<string, string>;
+  /** The Pester run's time-out (a guard against a hung process, not a speed target). */
+  readonly timeout?: number;
+}
+
+/**
+ * A mocha suite that runs one Pester file of the module on both paths and expects all of it to
+ * pass. Skipped on real IIS (the suites edit copies of a configuration through the test double);
+ * without pwsh or Pester skipped with the reason, or with CI=true failed.
+ */
+export function pesterSuite(suite: PesterSuite): void {
+  const timeout = suite.timeout ?? 540_000;
+  describe(suite.title, function () {
+    this.timeout(timeout + 60_000);
+    let rt: BridgeRuntime;
+    let pester: string;
+
+    before(function () {
+      if (USE_REAL_IIS) this.skip();
+      ({ rt, pester } = pesterRuntime(this));
+    });
+
+    it(`${suite.file} passes on both paths, with no test skipped`, () => {
+      expectWholeSuite(runPester(rt, pester, join(REPO, 'test', 'integration', 'module', suite.file), suite.env?.() ?? {}, timeout), suite.minimum);
+    });
+  });
 }
