@@ -17,10 +17,30 @@ function Test-IisFtpsCertificateStoreVisible {
     return ($null -ne (Get-PSDrive -Name Cert -PSProvider Certificate -ErrorAction SilentlyContinue))
 }
 
+function ConvertTo-IisFtpsCertificateInfo {
+    <#
+    What the checks need of an X509Certificate2, as the live engine's findCertificate and
+    src/certificates/file.ts answer it: @{ thumbprint; store; subject; notBefore; notAfter;
+    hasPrivateKey; enhancedKeyUsages } (-Store and hasPrivateKey left out for a certificate file,
+    which carries no key: its key is not checked).
+    #>
+    param([Parameter(Mandatory)] [System.Security.Cryptography.X509Certificates.X509Certificate2] $Certificate, [string] $Store)
+    $eku = @($Certificate.Extensions | Where-Object { $_ -is [System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension] })
+    $usages = $null
+    if ($eku.Count -gt 0) { $usages = @($eku[0].EnhancedKeyUsages | ForEach-Object { $_.Value }) }
+    $facts = [ordered]@{ thumbprint = $Certificate.Thumbprint.ToUpperInvariant() }
+    if ($Store) { $facts.store = $Store }
+    $facts.subject = $Certificate.Subject
+    $facts.notBefore = $Certificate.NotBefore.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [System.Globalization.CultureInfo]::InvariantCulture)
+    $facts.notAfter = $Certificate.NotAfter.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [System.Globalization.CultureInfo]::InvariantCulture)
+    if ($Store) { $facts.hasPrivateKey = [bool]$Certificate.HasPrivateKey }
+    $facts.enhancedKeyUsages = $usages
+    return [pscustomobject]$facts
+}
+
 function Get-IisFtpsStoreCertificate {
     <#
-    A certificate in Cert:\LocalMachine\STORE as the live engine's findCertificate answers it
-    (@{ thumbprint; store; subject; notBefore; notAfter; hasPrivateKey; enhancedKeyUsages }), or
+    A certificate in Cert:\LocalMachine\STORE as the live engine's findCertificate answers it, or
     $null when it is not there. Without -StoreName: My, then WebHosting.
     #>
     param([Parameter(Mandatory)] [string] $Thumbprint, [string] $StoreName)
@@ -28,21 +48,37 @@ function Get-IisFtpsStoreCertificate {
     foreach ($store in $stores) {
         $path = 'Cert:\LocalMachine\{0}\{1}' -f $store, $Thumbprint.ToUpperInvariant()
         if (-not (Test-Path -LiteralPath $path)) { continue }
-        $c = Get-Item -LiteralPath $path
-        $eku = @($c.Extensions | Where-Object { $_ -is [System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension] })
-        $usages = $null
-        if ($eku.Count -gt 0) { $usages = @($eku[0].EnhancedKeyUsages | ForEach-Object { $_.Value }) }
-        return [pscustomobject][ordered]@{
-            thumbprint        = $c.Thumbprint.ToUpperInvariant()
-            store             = $store
-            subject           = $c.Subject
-            notBefore         = $c.NotBefore.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [System.Globalization.CultureInfo]::InvariantCulture)
-            notAfter          = $c.NotAfter.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [System.Globalization.CultureInfo]::InvariantCulture)
-            hasPrivateKey     = [bool]$c.HasPrivateKey
-            enhancedKeyUsages = $usages
-        }
+        return (ConvertTo-IisFtpsCertificateInfo -Certificate (Get-Item -LiteralPath $path) -Store $store)
     }
     return $null
+}
+
+function Read-IisFtpsCertificateFile {
+    <#
+    A .cer, .crt or .pem file (DER, or the first CERTIFICATE block of a PEM file: a full-chain PEM
+    lists the server's own certificate first) as certificate facts, by the rules of
+    src/certificates/file.ts. Unreadable or not a certificate: CERTIFICATE_FILE_INVALID.
+    #>
+    param([Parameter(Mandatory)] [string] $Path)
+    try { $bytes = [System.IO.File]::ReadAllBytes($Path) } catch {
+        throw (New-IisFtpsException -Code CERTIFICATE_FILE_INVALID -Message ('Cannot read the certificate file {0}: {1}' -f $Path, (Get-IisFtpsInnermostException $_.Exception).Message))
+    }
+    $der = $bytes
+    if ($bytes.Length -eq 0 -or $bytes[0] -ne 0x30) {
+        $text = [System.Text.Encoding]::GetEncoding(28591).GetString($bytes)
+        $m = [regex]::Match($text, '-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*?)-----END CERTIFICATE-----')
+        if (-not $m.Success) {
+            $hint = $(if ($text -match '-----BEGIN [A-Z ]*PRIVATE KEY-----') { ' (it holds a private key; give the certificate file, .cer/.crt/.pem)' } else { '' })
+            throw (New-IisFtpsException -Code CERTIFICATE_FILE_INVALID -Message ('{0} is neither a DER certificate nor a PEM file with a "BEGIN CERTIFICATE" block{1}' -f $Path, $hint))
+        }
+        $der = [System.Convert]::FromBase64String(($m.Groups[1].Value -replace '\s+', ''))
+    }
+    try {
+        $x509 = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList (, [byte[]]$der)
+    } catch {
+        throw (New-IisFtpsException -Code CERTIFICATE_FILE_INVALID -Message ('{0} is not a readable X.509 certificate: {1}' -f $Path, (Get-IisFtpsInnermostException $_.Exception).Message))
+    }
+    return (ConvertTo-IisFtpsCertificateInfo -Certificate $x509)
 }
 
 function ConvertTo-IisFtpsUtcDate {
@@ -122,16 +158,18 @@ function ConvertTo-IisFtpsThumbprint {
 
 function Get-IisFtpsSmRotation {
     <#
-    Plans a certificate renewal on a ServerManager snapshot by the rules of rotateFtpsCertificate:
+    Plans a certificate renewal on a ServerManager snapshot by the rules of rotateFtpsCertificate
+    (-FileCertificate: the new certificate's facts from its file, Read-IisFtpsCertificateFile):
     OLD -> NEW in siteDefaults and in every site that sets OLD itself, the store name beside each
     replaced hash, -AlsoSite sites too; inheriting sites stay inheriting. Returns @{ report; plan }
     where report has the shape of 'iis-ftps rotate-cert --json' and plan is for Invoke-IisFtpsSmCommit.
     Throws (nothing planned) when OLD is bound nowhere and NEW neither, or NEW fails a check.
     #>
-    param([string] $From, [Parameter(Mandatory)] [string] $To, [string] $StoreName, [string[]] $AlsoSite = @(), [switch] $Force, [string] $ConfigPath)
+    param([string] $From, [Parameter(Mandatory)] [string] $To, [string] $StoreName, [string[]] $AlsoSite = @(), [switch] $Force, [string] $ConfigPath, $FileCertificate)
     $overridden = New-Object System.Collections.ArrayList
-    $checked = 'none'
-    $certificate = $null
+    # The machine's store decides on live IIS; elsewhere the certificate file, when given, is checked.
+    $checked = $(if ($null -ne $FileCertificate) { 'file' } else { 'none' })
+    $certificate = $FileCertificate
     $store = $(if ($StoreName) { $StoreName } else { 'My' })
     if (Test-IisFtpsCertificateStoreVisible -ConfigPath $ConfigPath) {
         $checked = 'store'

@@ -182,8 +182,9 @@ function Get-IisFtpsCliDoctor {
 
 function Get-IisFtpsCliRotationArgument {
     <# The arguments of 'iis-ftps rotate-cert' for a renewal (each one argument: a name starting with '-' stays a name). #>
-    param([string] $From, [Parameter(Mandatory)] [string] $To, [string] $StoreName, [string[]] $AlsoSite = @(), [switch] $Force, [Parameter(Mandatory)] [string] $ConfigPath)
+    param([string] $From, [Parameter(Mandatory)] [string] $To, [string] $ToFile, [string] $StoreName, [string[]] $AlsoSite = @(), [switch] $Force, [Parameter(Mandatory)] [string] $ConfigPath)
     $a = @('rotate-cert', "--config=$ConfigPath", "--to=$To", '--json')
+    if ($ToFile) { $a += "--to-file=$ToFile" }
     if ($From) { $a += "--from=$From" }
     if ($StoreName) { $a += "--store-name=$StoreName" }
     foreach ($s in $AlsoSite) { $a += "--also-site=$s" }
@@ -193,8 +194,8 @@ function Get-IisFtpsCliRotationArgument {
 
 function Get-IisFtpsCliRotation {
     <# Plans a certificate renewal with 'iis-ftps rotate-cert --what-if': @{ report; arguments } (the report as its --json prints it). #>
-    param([string] $From, [Parameter(Mandatory)] [string] $To, [string] $StoreName, [string[]] $AlsoSite = @(), [switch] $Force, [Parameter(Mandatory)] [string] $ConfigPath)
-    $arguments = Get-IisFtpsCliRotationArgument -From $From -To $To -StoreName $StoreName -AlsoSite $AlsoSite -Force:$Force -ConfigPath $ConfigPath
+    param([string] $From, [Parameter(Mandatory)] [string] $To, [string] $ToFile, [string] $StoreName, [string[]] $AlsoSite = @(), [switch] $Force, [Parameter(Mandatory)] [string] $ConfigPath)
+    $arguments = Get-IisFtpsCliRotationArgument -From $From -To $To -ToFile $ToFile -StoreName $StoreName -AlsoSite $AlsoSite -Force:$Force -ConfigPath $ConfigPath
     $report = Invoke-IisFtpsCli -Arguments ($arguments + @('--what-if'))
     return @{ report = $report; arguments = $arguments }
 }

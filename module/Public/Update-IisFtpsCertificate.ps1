@@ -37,6 +37,12 @@ function Update-IisFtpsCertificate {
     .PARAMETER NewThumbprint
     The thumbprint of the renewed certificate. Bound from the Thumbprint property of pipeline objects (Get-PACertificate, Get-ChildItem Cert:\LocalMachine\My).
 
+    .PARAMETER NewCertificatePath
+    The renewed certificate as a .cer, .crt or .pem file (DER or PEM; of a full-chain PEM, the first
+    certificate), instead of -NewThumbprint: the new thumbprint is its SHA-1 thumbprint, and its
+    validity dates and key usage are checked (with -ConfigPath too, where the machine's store is not
+    consulted). win-acme's and Posh-ACME's certificate files work as they are.
+
     .PARAMETER StoreName
     The certificate store the new certificate is in (My, WebHosting), written as ssl/@serverCertStoreName. Default: where it is found on live IIS, else My.
 
@@ -60,6 +66,11 @@ function Update-IisFtpsCertificate {
     Posh-ACME: after the renewal, binds the new certificate wherever FTP used the old one.
 
     .EXAMPLE
+    Update-IisFtpsCertificate -OldThumbprint $old -NewCertificatePath C:\certs\ftp.example.net-crt.pem -StoreName WebHosting -ConfigPath .\applicationHost.config -WhatIf
+
+    The renewed certificate from its file: its thumbprint is read there, and its dates and key usage checked, before anything is planned.
+
+    .EXAMPLE
     Get-ChildItem Cert:\LocalMachine\WebHosting | Where-Object Subject -eq 'CN=ftp.example.net' | Sort-Object NotAfter | Select-Object -Last 1 | Update-IisFtpsCertificate -OldThumbprint $old -StoreName WebHosting -Verbose
 
     The newest certificate for a name from the WebHosting store, with old -> new shown per level.
@@ -76,16 +87,21 @@ function Update-IisFtpsCertificate {
     .LINK
     Test-IisFtpsSetting
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Thumbprint')]
     [OutputType('IisFtps.CertificateRotation')]
     param(
         [Parameter(Position = 0)]
         [string] $OldThumbprint,
 
-        [Parameter(Mandatory, Position = 1, ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, Position = 1, ParameterSetName = 'Thumbprint', ValueFromPipelineByPropertyName)]
         [Alias('Thumbprint')]
         [ValidateNotNullOrEmpty()]
         [string] $NewThumbprint,
+
+        [Parameter(Mandatory, ParameterSetName = 'File')]
+        [Alias('CertificatePath')]
+        [ValidateNotNullOrEmpty()]
+        [string] $NewCertificatePath,
 
         [string] $StoreName,
 
@@ -111,10 +127,18 @@ function Update-IisFtpsCertificate {
             $PSCmdlet.ThrowTerminatingError((New-IisFtpsErrorRecord -ErrorObject $_))
         }
         $news = New-Object System.Collections.Generic.List[string]
+        $file = $null
+        $fileCertificate = $null
     }
     process {
         try {
-            $to = ConvertTo-IisFtpsThumbprint -Value $NewThumbprint -What 'NewThumbprint (the new certificate)'
+            if ($PSCmdlet.ParameterSetName -eq 'File') {
+                $file = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($NewCertificatePath)
+                $fileCertificate = Read-IisFtpsCertificateFile -Path $file
+                $to = [string]$fileCertificate.thumbprint
+            } else {
+                $to = ConvertTo-IisFtpsThumbprint -Value $NewThumbprint -What 'NewThumbprint (the new certificate)'
+            }
         } catch {
             $PSCmdlet.ThrowTerminatingError((New-IisFtpsErrorRecord -ErrorObject $_))
         }
@@ -127,8 +151,8 @@ function Update-IisFtpsCertificate {
             }
             $to = $news[0]
             $kind = Get-IisFtpsBackendKind -ConfigPath $config
-            if ($kind -eq 'NodeCli') { $planned = Get-IisFtpsCliRotation -From $from -To $to -StoreName $StoreName -AlsoSite $AlsoSite -Force:$Force -ConfigPath $config }
-            else { $planned = Get-IisFtpsSmRotation -From $from -To $to -StoreName $StoreName -AlsoSite $AlsoSite -Force:$Force -ConfigPath $config }
+            if ($kind -eq 'NodeCli') { $planned = Get-IisFtpsCliRotation -From $from -To $to -ToFile $file -StoreName $StoreName -AlsoSite $AlsoSite -Force:$Force -ConfigPath $config }
+            else { $planned = Get-IisFtpsSmRotation -From $from -To $to -StoreName $StoreName -AlsoSite $AlsoSite -Force:$Force -ConfigPath $config -FileCertificate $fileCertificate }
             $report = $planned.report
             foreach ($p in @($report.check.overridden)) { Write-Warning ('-Force binds a certificate that failed a check, a risk: {0} ({1})' -f $p.message, $p.code) }
             foreach ($u in @($report.unrelated)) {

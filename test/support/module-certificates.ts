@@ -22,11 +22,14 @@ export function certificateFixtures(dir: string): Record<string, string> {
       return { name: 'expired', file: expired.pem, facts: { ...expired.facts, store: 'My', hasPrivateKey: true } };
     })(),
     { name: 'not yet valid', facts: { ...makeCertificate({ notBefore: daysFromNow(1), notAfter: daysFromNow(90) }).facts, store: 'My', hasPrivateKey: true } },
-    { name: 'client only', facts: { ...makeCertificate({ eku: 'client' }).facts, store: 'My', hasPrivateKey: true } },
+    (() => {
+      const clientOnly = makeCertificate({ eku: 'client' });
+      return { name: 'client only', file: clientOnly.der, facts: { ...clientOnly.facts, store: 'My', hasPrivateKey: true } };
+    })(),
     { name: 'no EKU', facts: { ...makeCertificate({ eku: 'none' }).facts, store: 'My', hasPrivateKey: true } },
     { name: 'empty EKU, no key', facts: { ...good.facts, enhancedKeyUsages: [], hasPrivateKey: false } },
   ].map((c) => ({ ...c, problems: judgeCertificate(c.facts, now) }));
   const judge = join(dir, 'judge-cases.json');
   writeFileSync(judge, JSON.stringify(cases));
-  return { IIS_FTPS_TEST_RENEWAL: renewal, IIS_FTPS_TEST_CERT_PEM: good.pem, IIS_FTPS_TEST_JUDGE_CASES: judge };
+  return { IIS_FTPS_TEST_RENEWAL: renewal, IIS_FTPS_TEST_CERT_PEM: good.pem, IIS_FTPS_TEST_CERT_DER: good.der, IIS_FTPS_TEST_JUDGE_CASES: judge };
 }

@@ -3,7 +3,7 @@
 #   IIS_FTPS_TEST_MWA          the Microsoft.Web.Administration test double (the ServerManager path)
 #   IIS_FTPS_CLI               cli-counter.mjs (the Node CLI path), NODE_OPTIONS with tsx's loader
 #   IIS_FTPS_TEST_RENEWAL      the renewal configuration (test/support/renewal.ts; copied per test)
-#   IIS_FTPS_TEST_CERT_PEM     a certificate made for the run (openssl)
+#   IIS_FTPS_TEST_CERT_PEM     a certificate made for the run (openssl), and IIS_FTPS_TEST_CERT_DER the same as DER
 #   IIS_FTPS_TEST_JUDGE_CASES  certificates with the problems src/certificates/judge.ts finds in them
 
 BeforeAll {
@@ -88,6 +88,35 @@ Describe 'Certificate renewal through <_>' -ForEach @('ServerManager', 'NodeCli'
         $r = $x509 | Update-IisFtpsCertificate -OldThumbprint $New -ConfigPath $Config -WarningAction SilentlyContinue
         $r.NewThumbprint | Should -Be $x509.Thumbprint.ToUpperInvariant()
         (Get-Own $Config 'Mixed Web and FTP').hash | Should -Be $x509.Thumbprint.ToUpperInvariant()
+    }
+
+    It '-NewCertificatePath takes the thumbprint from a PEM or DER file, as the CLI''s --to-file does' {
+        $x509 = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList $env:IIS_FTPS_TEST_CERT_DER
+        $thumb = $x509.Thumbprint.ToUpperInvariant()
+        $r = Update-IisFtpsCertificate -OldThumbprint $Old -NewCertificatePath $env:IIS_FTPS_TEST_CERT_PEM -ConfigPath $Config -WarningAction SilentlyContinue
+        $r.Status | Should -Be 'rotated'
+        $r.NewThumbprint | Should -Be $thumb
+        (Get-Own $Config 'ftp-only').hash | Should -Be $thumb
+        if ($Kind -eq 'NodeCli') { @(Get-Content -LiteralPath $Log | Where-Object { $_.Contains('"--to-file=') }).Count | Should -BeGreaterThan 0 }
+        # The same file as DER: already in place.
+        (Update-IisFtpsCertificate -OldThumbprint $Old -CertificatePath $env:IIS_FTPS_TEST_CERT_DER -ConfigPath $Config -WarningAction SilentlyContinue).Status | Should -Be 'already'
+    }
+
+    It '-NewCertificatePath refuses a certificate that fails a check (<name>) with its code, writing nothing, and a file that is no certificate' -ForEach @(
+        @{ name = 'expired'; code = 'CERTIFICATE_EXPIRED' }, @{ name = 'client only'; code = 'CERTIFICATE_NOT_FOR_SERVER_AUTH' }
+    ) {
+        $file = (Get-Content -Raw -LiteralPath $env:IIS_FTPS_TEST_JUDGE_CASES | ConvertFrom-Json | Where-Object name -eq $name).file
+        $before = Get-FileState $Config
+        $err = $null
+        try { Update-IisFtpsCertificate -OldThumbprint $Old -NewCertificatePath $file -ConfigPath $Config -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be "$code,Update-IisFtpsCertificate"
+        $junk = Join-Path $TestDrive 'key.pem'
+        Set-Content -LiteralPath $junk -Value "-----BEGIN PRIVATE KEY-----`nAAAA`n-----END PRIVATE KEY-----"
+        $err = $null
+        try { Update-IisFtpsCertificate -OldThumbprint $Old -NewCertificatePath $junk -ConfigPath $Config -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'CERTIFICATE_FILE_INVALID,Update-IisFtpsCertificate'
+        $err.Exception.Message | Should -Match 'it holds a private key'
+        (Get-FileState $Config).hash | Should -Be $before.hash
     }
 
     It '-WhatIf writes nothing and says what would change' {
