@@ -9,7 +9,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LEXICAL } from '../src/codecs/index.js';
-import { PROBLEM_LIST, ruleData } from '../src/doctor/rules.js';
+import { CERTIFICATE_PROBLEM_LIST, PROBLEM_LIST, ruleData } from '../src/doctor/rules.js';
+import { EXPIRY_WARNING_DAYS } from '../src/certificates/judge.js';
 import { ERROR_CODES } from '../src/errors/errors.js';
 import { elementNames, ftpsSchema, settings } from '../src/schema/index.js';
 import { INVALID_VALUE_MESSAGES } from '../src/schema/validate.js';
@@ -44,7 +45,7 @@ export function schemaDocument(): unknown {
         codec: codec.spec,
       };
     }),
-    doctor: { problemList: PROBLEM_LIST },
+    doctor: { problemList: PROBLEM_LIST, certificateProblemList: CERTIFICATE_PROBLEM_LIST, expiryWarningDays: EXPIRY_WARNING_DAYS },
     doctorRules: ruleData,
     errorCodes: ERROR_CODES,
   };

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { judgeCertificate } from '../../src/certificates/judge.js';
+import { diagnose } from '../../src/doctor/rules.js';
+import { settings } from '../../src/schema/index.js';
 import { daysFromNow, makeCertificate } from './certificates.js';
 import { renewalConfig } from './renewal.js';
 
@@ -27,9 +29,22 @@ export function certificateFixtures(dir: string): Record<string, string> {
       return { name: 'client only', file: clientOnly.der, facts: { ...clientOnly.facts, store: 'My', hasPrivateKey: true } };
     })(),
     { name: 'no EKU', facts: { ...makeCertificate({ eku: 'none' }).facts, store: 'My', hasPrivateKey: true } },
-    { name: 'empty EKU, no key', facts: { ...good.facts, enhancedKeyUsages: [], hasPrivateKey: false } },
-  ].map((c) => ({ ...c, problems: judgeCertificate(c.facts, now) }));
+    { name: 'empty EKU, no key', facts: { ...good.facts, store: 'My', enhancedKeyUsages: [], hasPrivateKey: false } },
+    { name: 'expires soon', facts: { ...makeCertificate({ notBefore: daysFromNow(-60), notAfter: daysFromNow(10) }).facts, store: 'My', hasPrivateKey: true } },
+  ].map((c) => {
+    // An FTP site bound to the certificate, and what the CLI's doctor finds there with the store's answer.
+    const level = boundLevel(c.facts.thumbprint);
+    return { ...c, problems: judgeCertificate(c.facts, now), level, findings: diagnose(level as never, { level: 'site', ftp: true, certificate: c.facts, now }) };
+  });
   const judge = join(dir, 'judge-cases.json');
   writeFileSync(judge, JSON.stringify(cases));
   return { IIS_FTPS_TEST_RENEWAL: renewal, IIS_FTPS_TEST_CERT_PEM: good.pem, IIS_FTPS_TEST_CERT_DER: good.der, IIS_FTPS_TEST_JUDGE_CASES: judge };
+}
+
+/** Effective settings of an FTP site bound to a certificate (TLS required on both channels), the rest at the schema's defaults. */
+function boundLevel(thumbprint: string): Record<string, Record<string, { value: unknown; source: string }>> {
+  const values: Record<string, unknown> = { serverCertHash: thumbprint, serverCertStoreName: 'My', controlChannelPolicy: 'SslRequire', dataChannelPolicy: 'SslRequire' };
+  const level: Record<string, Record<string, { value: unknown; source: string }>> = {};
+  for (const s of settings) (level[s.element] ??= {})[s.attribute] = s.name in values ? { value: values[s.name], source: 'site' } : { value: s.def.default, source: 'default' };
+  return level;
 }

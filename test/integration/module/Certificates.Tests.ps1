@@ -168,6 +168,18 @@ Describe 'Certificate checks on live IIS (ServerManager path, the store a test d
         @($got | ForEach-Object { '{0}: {1}' -f $_.code, $_.message }) | Should -Be @($case.problems | ForEach-Object { '{0}: {1}' -f $_.code, $_.message })
     }
 
+    It 'finds on a site bound to the certificate what the CLI''s doctor finds, in the same words (<name>)' -ForEach @(Get-Content -Raw -LiteralPath $env:IIS_FTPS_TEST_JUDGE_CASES | ConvertFrom-Json | ForEach-Object { @{ name = $_.name; case = $_ } }) {
+        $global:IisFtpsTestCertificate = $case.facts
+        Mock -ModuleName $ModuleName Get-IisFtpsStoreCertificate { $global:IisFtpsTestCertificate }
+        $s = [ordered]@{}
+        foreach ($el in $case.level.PSObject.Properties) {
+            $s[$el.Name] = [ordered]@{}
+            foreach ($a in $el.Value.PSObject.Properties) { $s[$el.Name][$a.Name] = $a.Value }
+        }
+        $got = @(& (Get-Module $ModuleName) { param($s) Get-IisFtpsDoctorFinding -Settings $s -Target @{ level = 'site'; protocols = @('ftp') } } $s)
+        @($got | ForEach-Object { '{0}|{1}|{2}' -f $_.rule, $_.severity, $_.message }) | Should -Be @($case.findings | ForEach-Object { '{0}|{1}|{2}' -f $_.rule, $_.severity, $_.message })
+    }
+
     It 'refuses the new certificate with the code of its problem and writes nothing; -Force binds it with a warning' -ForEach @(
         @{ name = 'keyless'; code = 'CERTIFICATE_NO_PRIVATE_KEY' }, @{ name = 'expired'; code = 'CERTIFICATE_EXPIRED' },
         @{ name = 'not yet valid'; code = 'CERTIFICATE_NOT_YET_VALID' }, @{ name = 'client only'; code = 'CERTIFICATE_NOT_FOR_SERVER_AUTH' }
