@@ -1,6 +1,7 @@
 import { settings } from '../schema/index.js';
 import { backendNames } from '../backends/registry.js';
 import { ROTATE_HELP, ROTATE_USAGE } from './rotate-help.js';
+import { REMOTE_HELP } from '../remote/help.js';
 
 const wrap = (text: string, indent: string, width = 100): string => {
   const words = text.split(/\s+/);
@@ -44,6 +45,7 @@ every selected site changes in one atomic commit. A pattern that matches no site
 
 export const commandHelp: Record<string, string> = {
   'rotate-cert': ROTATE_HELP,
+  servers: REMOTE_HELP,
   get: `iis-ftps get [--config FILE] ${TARGET} [--json]
 
 Shows the effective TLS settings of one FTP site, or of siteDefaults, and where each value comes
@@ -124,8 +126,8 @@ differs, 1 when some do (drift), 2 when the document is invalid.
 With --json: { "inDesiredState": true | false, "checked": N, "differences": [{ "target": { "level",
 "name", "id", "protocols" }, "setting", "actual", "desired" }] } ("actual": null when the level sets
 nothing; "problem" when its stored value cannot be read).
-With --computer SERVER...: the same test on each server, a drift report per server ('iis-ftps get
---computer x --help').
+With --computer SERVER...: the same test on each server, a drift report per server ('iis-ftps help
+servers').
 
 Examples:
   iis-ftps test --config applicationHost.config --desired ftps.json
@@ -169,7 +171,7 @@ Usage:
   ${ROTATE_USAGE}
   iis-ftps help COMMAND          more about one command, with examples
 
-Many servers (through PowerShell remoting; 'iis-ftps get --computer x --help'):
+Many servers, through PowerShell remoting ('iis-ftps help servers'):
   iis-ftps (get | set | reset | apply | test | doctor) --computer SERVER... [options as above]
 DSC v3 resource IisFtps/Setting: iis-ftps dsc (get | set | test | export) (docs/dsc.md)
 

@@ -300,7 +300,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return 0;
       }
       const topic = command === 'help' ? rest[0] : undefined;
-      if (topic !== undefined && !(topic in commandHelp)) throw usage(`No help on ${JSON.stringify(topic)}. Commands: ${[...COMMANDS, 'rotate-cert'].join(', ')}`);
+      if (topic !== undefined && !(topic in commandHelp)) throw usage(`No help on ${JSON.stringify(topic)}. Topics: ${Object.keys(commandHelp).join(', ')}`);
       io.stdout(`${topic ? commandHelp[topic] : mainHelp()}\n`);
       return command === undefined && !values['help'] ? 2 : 0;
     }

@@ -4,6 +4,7 @@ import { settings } from '../schema/index.js';
 import { type CliIo, readDesired } from '../cli/run.js';
 import { driftLine } from '../cli/format.js';
 import { type RemoteCommand, type ServerReport, runOnComputers } from './fanout.js';
+import { REMOTE_HELP } from './help.js';
 
 /**
  * `iis-ftps COMMAND --computer NAME...`: the command on each server through PowerShell remoting
@@ -11,33 +12,6 @@ import { type RemoteCommand, type ServerReport, runOnComputers } from './fanout.
  * object per server with its changes or its error) and exits 0 only when every server succeeded.
  */
 
-export const REMOTE_HELP = `iis-ftps (get | set | reset | doctor) --computer SERVER... [--ssh-user USER] [--ssh-key FILE]
-    [--ssh-option NAME=VALUE]... [--throttle-limit N] [--config FILE] (--site NAME... | --site-defaults)
-    [SETTING...] [--setting NAME]... [--what-if] [--json]
-iis-ftps (apply | test) --computer SERVER... --desired FILE.json [--what-if] [--json] [the options above]
-
-Runs the command on each SERVER through PowerShell remoting, from one local PowerShell 7 (pwsh)
-with one session per server; the IisFtps module must be installed on each. SERVER is a name for
-WinRM, or ssh://[user@]host[:port] for SSH. Each server commits its own changes in one commit; one
-server's failure is reported for that server and never stops the others; --what-if writes nothing
-anywhere. --config is resolved on each server (~/ is that server's home). Exit code 0 only when
-every server succeeded. apply and test take their targets from the desired state (the document of
-'iis-ftps apply --help'), read and checked here and sent to each server as data: apply makes each
-server match it in one commit; test reports, per server, the settings that differ from it (its
-drift) and succeeds only for a server in the desired state.
-
-With --json: { "servers": [{ "computer", "ok", ... }] }, one object per server, in the order given:
-"changes" (set, reset, apply: "target: setting: old -> new" lines) and "whatIf"; "results" (get:
-the settings of each target; doctor: its findings); "inDesiredState" and "differences" (test:
-{ "target": { "level", "name", "id" }, "setting", "actual", "desired" }); or "error" ({ "code",
-"message" }) for a server that failed.
-
-Examples:
-  iis-ftps set --computer ftp01 --computer ftp02 --site-defaults --control-channel-policy SslRequire --what-if
-  iis-ftps get --computer ssh://admin@ftp03 --ssh-key ~/.ssh/id_ed25519 --site "Partner Exchange" --json
-  iis-ftps test --computer ftp01 --computer ftp02 --desired ftps-baseline.json
-  iis-ftps apply --computer ftp01 --computer ftp02 --desired ftps-baseline.json --what-if
-`;
 
 const settingOptions = Object.fromEntries(settings.map((s) => [s.option, { type: 'string' as const }]));
 const OPTIONS = {
@@ -57,7 +31,7 @@ const OPTIONS = {
   ...settingOptions,
 } as const;
 
-const usage = (message: string): IisFtpsError => new IisFtpsError('USAGE', `${message}\nRun 'iis-ftps get --computer x --help' for usage with servers.`);
+const usage = (message: string): IisFtpsError => new IisFtpsError('USAGE', `${message}\nRun 'iis-ftps help servers' for usage with servers.`);
 
 function formatReports(reports: readonly ServerReport[]): string {
   const lines: string[] = [];

@@ -172,6 +172,16 @@ describe('cli', () => {
       assert.equal((await cli(['help', 'apply'])).code, 0);
       assert.equal((await cli(['--help'])).code, 0);
     });
+
+    it('help servers explains --computer; an unknown topic lists the topics', async () => {
+      const r = await cli(['help', 'servers']);
+      assert.equal(r.code, 0);
+      assert.match(r.out, /iis-ftps \(apply \| test\) --computer SERVER\.\.\. --desired FILE\.json/);
+      assert.match((await cli(['--help'])).out, /'iis-ftps help servers'/);
+      const bad = await cli(['help', 'server']);
+      assert.equal(bad.code, 2);
+      assert.match(bad.err, /No help on "server"\. Topics: .*servers.*test/);
+    });
   });
 
   describe('as a process', () => {
