@@ -22,6 +22,7 @@ describe('CLI --computer: the command on each server through PowerShell remoting
   let rt: BridgeRuntime;
   let s: StandIns | undefined;
   let ssh: string[];
+  let pwshBefore: string | undefined;
   const address = (port: number) => `ssh://${s!.user}@127.0.0.1:${port}`;
 
   before(async function () {
@@ -34,9 +35,14 @@ describe('CLI --computer: the command on each server through PowerShell remoting
       this.skip();
     }
     s = await startStandIns({ count: 2, pwsh: rt.exe.path, mwa: rt.mwaPath! });
+    // The CLI's local pwsh: the one the suite found, whether or not it is on PATH.
+    pwshBefore = process.env['IIS_FTPS_PWSH'];
+    process.env['IIS_FTPS_PWSH'] = rt.exe.path;
     ssh = ['--ssh-key', s.key, '--ssh-option', 'StrictHostKeyChecking=yes', '--ssh-option', `UserKnownHostsFile=${s.knownHosts}`, '--config', '~/applicationHost.config'];
   });
   after(async () => {
+    if (pwshBefore === undefined) delete process.env['IIS_FTPS_PWSH'];
+    else process.env['IIS_FTPS_PWSH'] = pwshBefore;
     await s?.stop();
   });
   const servers = () => s!.servers.flatMap((x) => ['--computer', address(x.port)]);
