@@ -151,10 +151,20 @@ namespace IisFtps.Engine
             return null;
         }
 
-        /// <summary>The version token: the SHA-256 of the file's bytes, lower-case hex (as the offline backend).</summary>
+        /// <summary>The elements down to &lt;sites&gt; in applicationHost.config.</summary>
+        private static readonly string[] SitesPrefix = new string[] { "configuration", "system.applicationHost", "sites" };
+
+        /// <summary>
+        /// The version token, as the offline backend's: the SHA-256 of the file's bytes, lower-case
+        /// hex; with &lt;sites configSource="..."&gt;, that hash, a colon and the sites file's hash,
+        /// so a change of either file is a new version.
+        /// </summary>
         public string Version()
         {
-            return Hash(ReadBytes(Path));
+            byte[] bytes = ReadBytes(Path);
+            string configSource = Scan(Path, bytes, SitesPrefix, null, null);
+            if (configSource == null) return Hash(bytes);
+            return Hash(bytes) + ":" + Hash(ReadBytes(SitesFile(configSource)));
         }
 
         /// <summary>Reads the file once: its version, and the attributes each level holds for the elements asked.</summary>
@@ -164,20 +174,31 @@ namespace IisFtps.Engine
             FileState state = new FileState();
             state.Version = Hash(bytes);
             state.Sources = new Sources();
-            string configSource = Scan(Path, bytes, new string[] { "configuration", "system.applicationHost", "sites" }, elements, state.Sources);
+            string configSource = Scan(Path, bytes, SitesPrefix, elements, state.Sources);
             if (configSource != null)
             {
-                // <sites configSource="..."> keeps the sites in a file of their own beside applicationHost.config.
-                string dir = System.IO.Path.GetDirectoryName(Path);
-                string sitesFile = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, configSource));
-                string prefix = dir.EndsWith(System.IO.Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) ? dir : dir + System.IO.Path.DirectorySeparatorChar;
-                if (System.IO.Path.IsPathRooted(configSource) || !sitesFile.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new EngineException("FILE_READ", Path + ": <sites configSource=\"" + configSource + "\"> leads out of the configuration's folder; it must name a file beside applicationHost.config.");
-                }
-                Scan(sitesFile, ReadBytes(sitesFile), new string[] { "sites" }, elements, state.Sources);
+                string sitesFile = SitesFile(configSource);
+                byte[] sitesBytes = ReadBytes(sitesFile);
+                Scan(sitesFile, sitesBytes, new string[] { "sites" }, elements, state.Sources);
+                state.Version = state.Version + ":" + Hash(sitesBytes);
             }
             return state;
+        }
+
+        /// <summary>
+        /// The file &lt;sites configSource="..."&gt; names: beside applicationHost.config (IIS reads
+        /// configSource files from the configuration's folder only), FILE_READ when it leads out.
+        /// </summary>
+        private string SitesFile(string configSource)
+        {
+            string dir = System.IO.Path.GetDirectoryName(Path);
+            string sitesFile = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, configSource));
+            string prefix = dir.EndsWith(System.IO.Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) ? dir : dir + System.IO.Path.DirectorySeparatorChar;
+            if (System.IO.Path.IsPathRooted(configSource) || !sitesFile.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new EngineException("FILE_READ", Path + ": <sites configSource=\"" + configSource + "\"> leads out of the configuration's folder; it must name a file beside applicationHost.config.");
+            }
+            return sitesFile;
         }
 
         private static XmlReaderSettings ReaderSettings()
@@ -194,8 +215,9 @@ namespace IisFtps.Engine
 
         /// <summary>
         /// One pass over a file: the attributes written on each query element below siteDefaults
-        /// and below each site (prefix: the elements down to &lt;sites&gt;). Returns the configSource
-        /// of &lt;sites&gt;, if it has one.
+        /// and below each site (prefix: the elements down to &lt;sites&gt;), into -into (none when
+        /// it is null: then only the configSource is looked for). Returns the configSource of
+        /// &lt;sites&gt;, if it has one.
         /// </summary>
         private static string Scan(string file, byte[] bytes, string[] prefix, List<ElementQuery> elements, Sources into)
         {
@@ -223,8 +245,10 @@ namespace IisFtps.Engine
                             {
                                 string cs = reader.GetAttribute("configSource");
                                 if (!string.IsNullOrEmpty(cs)) configSource = cs;
+                                // Only the configSource is wanted: it is on <sites> itself.
+                                if (into == null) return configSource;
                             }
-                            else if (below == 1)
+                            else if (below == 1 && into != null)
                             {
                                 level = null;
                                 if (reader.LocalName == "siteDefaults")

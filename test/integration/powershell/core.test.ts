@@ -10,7 +10,9 @@ import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { CORE_SCRIPT, findOnPath } from '../../../src/backends/powershell/index.js';
 import { engineDir, engineHash, engineSource } from '../../../src/engine/source.js';
-import { copyFixture, readText, tempDir } from '../../support/fixture.js';
+import { FIXTURE, copyFixture, readText, tempDir, writeTemp } from '../../support/fixture.js';
+import { openBackend } from '../../../src/backends/registry.js';
+import { elementPaths } from '../../../src/schema/index.js';
 import { type BridgeRuntime, USE_REAL_IIS, bridgeRuntime } from '../../support/powershell.js';
 
 const run = promisify(execFile);
@@ -112,6 +114,32 @@ try { $sm.CommitChanges(); '{"committed":true}' } catch { [IisFtps.Engine.Json]:
     assert.match(String(out['message']), /Filename: \\\\\?\\.*Error: Cannot commit configuration changes because the file has changed on disk/);
     assert.ok(readText(path).endsWith('</configuration>\r\n<!-- someone else -->'));
     assert.doesNotMatch(readText(path), /ssl128/);
+  });
+
+  it("versions a file as the offline backend does, the <sites configSource> file included", async () => {
+    const plain = copyFixture();
+    const sourced = writeTemp(readText(FIXTURE).replace(/<sites>[\s\S]*<\/sites>/, '<sites configSource="sites.config" />'));
+    const sitesFile = join(dirname(sourced), 'sites.config');
+    writeFileSync(sitesFile, /<sites>[\s\S]*<\/sites>/.exec(readText(FIXTURE))![0]);
+    const version = async (path: string) => String((await pwsh(`Import-IisFtpsEngine\nConvertTo-IisFtpsJson @{ v = [IisFtps.Engine.ConfigFile]::Locate($env:CFG).Version() }`, { MWA: rt.mwaPath, CFG: path }))['v']);
+    const offline = async (path: string) => {
+      const b = await openBackend('xml', { config: path });
+      try {
+        return (await b.read({ elements: elementPaths })).version;
+      } finally {
+        await b.close();
+      }
+    };
+    assert.equal(await version(plain), await offline(plain));
+    const before = await version(sourced);
+    assert.match(before, /^[0-9a-f]{64}:[0-9a-f]{64}$/);
+    assert.equal(before, await offline(sourced));
+    // A change of the sites file alone is a new version (a commit planned on the old one is refused).
+    writeFileSync(sitesFile, readText(sitesFile).replace('</sites>', '<!-- edited elsewhere --></sites>'));
+    const after = await version(sourced);
+    assert.notEqual(after, before);
+    assert.equal(after.split(':')[0], before.split(':')[0]);
+    assert.equal(after, await offline(sourced));
   });
 
   it('says plainly that PowerShell 7 has no GAC when IIS has no Microsoft.Web.Administration.dll', async function () {
