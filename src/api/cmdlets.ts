@@ -3,9 +3,8 @@ import { type SettingName, settingNames } from '../schema/index.js';
 import { validateResets, validateSettings } from '../schema/validate.js';
 import type { FtpsSession, SettingsReport, SiteIdentity } from '../session/session.js';
 import { type Target, checkTarget } from '../session/target.js';
-import { type Finding, diagnose } from '../doctor/rules.js';
+import type { Finding } from '../doctor/rules.js';
 import { type ConnectionOptions, type SessionMode, withSession, writeMode } from './connection.js';
-import { doctorContexts } from '../doctor/context.js';
 import { type ChangeReport, finish } from './commit.js';
 import { type Selection, type SelectionOptions, checkSelection, isBulkSelection, resolveSelection, sessionOptionsFor } from './selection.js';
 import { type ProgressOptions, inSteps, phase } from './progress.js';
@@ -112,6 +111,8 @@ export async function testFtpsSetting(options: ConnectionOptions & SelectionOpti
   const named = isBulkSelection(options) || options.site !== undefined || options.siteId !== undefined || options.siteDefaults !== undefined;
   // Without a target: siteDefaults and every FTP site.
   const selection: Selection = named ? checkSelection(options) : { targets: [{ siteDefaults: true }], patterns: [], allFtpSites: true, bulk: true, noFtpSitesOk: true };
+  // The rules are loaded when asked for: get and set need none of them.
+  const [{ diagnose }, { doctorContexts }] = await Promise.all([import('../doctor/rules.js'), import('../doctor/context.js')]);
   return withSelection(options, selection, async (session, targets) => {
     const context = doctorContexts(session);
     const results: TestResult[] = [];

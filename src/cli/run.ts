@@ -12,7 +12,6 @@ import { formatChanges, formatSettings, formatTest, settingsListJson, settingsRe
 import { formatBackups, formatRestore } from './format-backups.js';
 import type { BackupOptions } from '../backends/xml/file/backup.js';
 import type { ConflictRetry } from '../api/connection.js';
-import { runRotateCert } from './rotate.js';
 
 // What a command needs is loaded when it runs (below, with `await import`): help loads no
 // backend, `get` no validation and no zod, and no command loads what only another one uses.
@@ -276,7 +275,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv.some((a) => a === '--computer' || a.startsWith('--computer='))) return (await import('../remote/cli.js')).runRemoteCli(argv, io); // on many servers (src/remote/)
   const json = argv.includes('--json');
   try {
-    if (argv[0] === 'rotate-cert') return await runRotateCert(argv.slice(1), io);
+    if (argv[0] === 'rotate-cert') return await (await import('./rotate.js')).runRotateCert(argv.slice(1), io);
     const { command, values, rest } = parse(argv);
     if (values['version']) {
       io.stdout(`${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}\n`);
