@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { basename, dirname, join, win32 } from 'node:path';
-import { SaxesParser } from 'saxes';
+import { SaxesParser } from '../saxes.js';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
 import { decodeFile } from './read.js';

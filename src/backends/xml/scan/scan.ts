@@ -1,4 +1,4 @@
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { SaxesParser, type SaxesTagPlain } from '../saxes.js';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
 import { type NodeId, SpanIndex } from './spans.js';
