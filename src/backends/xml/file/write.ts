@@ -4,6 +4,9 @@ import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { type FileBytes, piecesOf } from './read.js';
+import { describeFsError } from './fs-errors.js';
+
+export { describeFsError };
 
 /** The prefix of temporary files, so a later run can recognise (and clean) its own leftovers. */
 export const TEMP_PREFIX = '.iis-ftps-';
@@ -66,15 +69,6 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** Why a write failed, in words, from the error code. */
-export function describeFsError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full'
-    : code === 'EACCES' || code === 'EPERM' ? 'permission denied (run as a user who may write the folder)'
-    : code === 'EROFS' ? 'the file system is read-only'
-    : code === 'ENOENT' ? 'the folder does not exist'
-    : String((e as Error).message ?? e);
-}
 
 /**
  * Writes a file atomically: the bytes go to a temporary file beside it, which is flushed and
