@@ -185,7 +185,7 @@ export class XmlBackend implements Backend {
       const before = () => doc.file.bytes([[0, doc.file.length]], file.bom);
       // The new version's hash is taken from the pieces as they are written.
       const sha = createHash('sha256');
-      this.#write(w, main, { path: file.path, bytes: before, size: file.size }, function* () {
+      this.#write(w, main, { path: file.path, bytes: before, size: file.size, linkable: true }, function* () {
         for (const piece of piecesOf(content)) {
           sha.update(piece);
           yield piece;
@@ -197,13 +197,20 @@ export class XmlBackend implements Backend {
   }
 
   /** Replaces a file's bytes (lock held): leftovers of crashed writers go, a backup is kept, then the atomic write. */
-  #write(w: Writer, main: string, file: { readonly path: string; readonly bytes: FileBytes | null; readonly size: number }, bytes: FileBytes): BackupEntry | null {
+  #write(w: Writer, main: string, file: { readonly path: string; readonly bytes: FileBytes | null; readonly size: number; readonly linkable?: boolean }, bytes: FileBytes): BackupEntry | null {
     w.cleanStaleTemps(dirname(file.path));
     const policy = backupPolicy(main, this.options.backup);
-    const backup = policy.enabled && file.bytes ? w.keepBackup(main, { path: file.path, bytes: file.bytes, size: file.size }, policy, this.options.writeFs) : null;
-    w.writeFileAtomic(file.path, bytes, this.options.writeFs ?? w.nodeWriteFs);
-    return backup;
+    const kept = policy.enabled && file.bytes ? w.keepBackup(main, { ...file, bytes: file.bytes }, policy, this.options.writeFs) : null;
+    try {
+      w.writeFileAtomic(file.path, bytes, this.options.writeFs ?? w.nodeWriteFs);
+    } catch (e) {
+      kept?.undo();
+      throw e;
+    }
+    kept?.done();
+    return kept ? kept.entry : null;
   }
+
 
   /** The copies kept of this configuration (applicationHost.config and its configSource file), oldest first. */
   listBackups(): BackupEntry[] {

@@ -25,6 +25,11 @@ export interface WriteFs {
   unlink(path: string): void;
   /** The permission bits of an existing file, or undefined when there is none. */
   mode(path: string): number | undefined;
+  /**
+   * Makes a second name for a file (a hard link), for a backup that costs no copy. Optional: where
+   * it is missing, or fails (another volume, a file system without links), the backup is copied.
+   */
+  link?(existing: string, newPath: string): void;
 }
 
 export const nodeWriteFs: WriteFs = {
@@ -34,6 +39,7 @@ export const nodeWriteFs: WriteFs = {
   close: (fd) => fs.closeSync(fd),
   rename: (from, to) => fs.renameSync(from, to),
   unlink: (path) => fs.unlinkSync(path),
+  link: (existing, newPath) => fs.linkSync(existing, newPath),
   mode(path) {
     try {
       return fs.statSync(path).mode & 0o7777;
@@ -107,15 +113,20 @@ export function writeFileAtomic(path: string, bytes: FileBytes, io: WriteFs = no
     if (e instanceof IisFtpsError && e.code === 'CONFLICT') throw e;
     throw new IisFtpsError('FILE_WRITE', `Could not write ${path}: ${describeFsError(e)}. The file is unchanged`, {}, { cause: e });
   }
+  fsyncDir(dirname(path));
+}
+
+/** Flushes a folder's entries (a rename, a new link) to disk; not every platform can, and then the rename itself is atomic. */
+export function fsyncDir(dir: string): void {
   try {
-    const dirFd = fs.openSync(dirname(path), 'r');
+    const dirFd = fs.openSync(dir, 'r');
     try {
       fs.fsyncSync(dirFd);
     } finally {
       fs.closeSync(dirFd);
     }
   } catch {
-    // Not every platform can fsync a folder; the rename itself is atomic.
+    // Not every platform can fsync a folder.
   }
 }
 
