@@ -8,7 +8,7 @@ import type { Target } from '../session/target.js';
 import { type SelectionOptions, isBulkSelection } from '../api/selection.js';
 import type { ChangeReport } from '../api/commit.js';
 import { progressBar } from './progress.js';
-import { formatChanges, formatSettings, formatTest, settingsListJson, settingsReportJson } from './format.js';
+import { formatSettings, formatTest, settingsListJson, settingsReportJson, writeChanges } from './format.js';
 import { formatBackups, formatRestore } from './format-backups.js';
 import type { BackupOptions } from '../backends/xml/file/backup.js';
 import type { ConflictRetry } from '../api/connection.js';
@@ -177,7 +177,8 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
   const reporting = progress ? { onProgress: progress.onProgress } : {};
   const printChanges = (report: ChangeReport) => {
     progress?.end();
-    io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatChanges(report, conn.config));
+    if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else writeChanges(report, conn.config, io.stdout);
   };
 
   // The bar is cleared however the command ends, so an error message never shares its line.
