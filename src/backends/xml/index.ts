@@ -11,6 +11,7 @@ import type { WriteFs } from './file/write.js';
 import type { LockOptions } from './file/lock.js';
 import { type BackupEntry, type BackupOptions, backupPolicy, listBackups } from './file/backup.js';
 import { liveConfigPath } from './file/target.js';
+import { loadSaxes } from './saxes.js';
 import type { RestoreResult } from './restore.js';
 import type { NodeId, SpanIndex } from './scan/spans.js';
 import type { SiteNo } from './scan/sites.js';
@@ -18,7 +19,10 @@ import type { SiteNo } from './scan/sites.js';
 /** The half of the backend that changes files (writer.ts), loaded by the first call that needs it. */
 type Writer = typeof import('./writer.js');
 let writer: Writer | undefined;
-const loadWriter = async (): Promise<Writer> => (writer ??= await import('./writer.js'));
+const loadWriter = async (): Promise<Writer> => {
+  await loadSaxes();
+  return (writer ??= await import('./writer.js'));
+};
 
 export interface XmlBackendOptions {
   /** Path of applicationHost.config (or a copy of it). */
@@ -119,6 +123,7 @@ export class XmlBackend implements Backend {
   }
 
   async read(query: ReadQuery): Promise<RawSnapshot> {
+    await loadSaxes();
     const doc = this.#documents.read(this.livePath, query);
     const { index } = doc;
     const sites: RawSite[] = [];
@@ -148,9 +153,9 @@ export class XmlBackend implements Backend {
    * another locking writer's change. Commits and restores inside take the same lock again at once.
    */
   async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const w = await loadWriter();
     const main = this.livePath;
     checkReadable(main);
-    const w = await loadWriter();
     return w.withFileLock(main, this.options.lock ?? {}, work);
   }
 
@@ -167,8 +172,8 @@ export class XmlBackend implements Backend {
    * writer waits, and a commit made against an older version is refused with CONFLICT.
    */
   async commit(changes: ChangeSet): Promise<CommitResult> {
-    const main = this.livePath;
     const w = await loadWriter();
+    const main = this.livePath;
     return w.withFileLock(main, this.options.lock ?? {}, () => {
       const { doc, edits } = this.#plan(w, changes, main);
       const content = w.editedContent({ bom: doc.file.file.bom, source: doc.file }, edits);
@@ -220,8 +225,8 @@ export class XmlBackend implements Backend {
 
   /** Puts a kept copy back (`latest`, its counter or its name): a locked, atomic write that backs up the current version first. */
   async restore(which: string): Promise<RestoreResult> {
-    const main = this.livePath;
     const w = await loadWriter();
+    const main = this.livePath;
     return w.withFileLock(main, this.options.lock ?? {}, () =>
       w.restoreConfigBackup(main, which, backupPolicy(main, this.options.backup), (file, bytes) => this.#write(w, main, file, bytes)),
     );

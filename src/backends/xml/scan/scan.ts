@@ -1,4 +1,4 @@
-import { SaxesParser, type SaxesTagPlain } from '../saxes.js';
+import { type SaxesTagPlain, saxes } from '../saxes.js';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
 import { type NodeId, SpanIndex } from './spans.js';
@@ -105,6 +105,7 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
   const filter = options.siteFilter;
   // Few handlers on purpose: past about seven, V8 turns the parser object into a slow
   // dictionary and every character of the document pays for it (several times slower).
+  const { SaxesParser } = saxes();
   const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
   const index = new SpanIndex();
   const stack: Frame[] = [];
@@ -125,10 +126,6 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
     const position = positionAt(whole, offset, options.file);
     throw new IisFtpsError(code, `${message} (line ${position.line}, column ${position.column})`, { position });
   };
-  const code = (i: number): number => {
-    const j = i - base;
-    return j < head.length ? head.charCodeAt(j) : body.charCodeAt(j - head.length);
-  };
   /** The text between two offsets of the window. */
   const textAt = (start: number, end: number): string => {
     const a = start - base;
@@ -137,17 +134,6 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
     if (a >= h) return body.slice(a - h, b - h);
     if (b <= h) return head.slice(a, b);
     return head.slice(a) + body.slice(0, b - h);
-  };
-  /** Offset of the first `ch` at or after `from`, or -1. */
-  const indexOf = (ch: string, from: number): number => {
-    const j = from - base;
-    const h = head.length;
-    if (j < h) {
-      const at = head.indexOf(ch, j);
-      if (at >= 0) return at + base;
-    }
-    const at = body.indexOf(ch, Math.max(0, j - h));
-    return at < 0 ? -1 : at + h + base;
   };
   /** Offset of the last `<` at or before `from`: the start of the tag that ends there. */
   const lastLt = (from: number): number => {
@@ -168,26 +154,29 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
    */
   const record = (tag: SaxesTagPlain, tagStart: number, parentStart: number, withAttrs: boolean): NodeId => {
     const startTagEnd = parser.position;
-    let i = tagStart + 1 + tag.name.length;
-    let attrsEnd = i;
-    const node = index.openNode({ name: tag.name, start: tagStart, startTagEnd, selfClosing: tag.isSelfClosing, attrsEnd, parentStart });
+    // The start tag as one string: its attributes are walked with plain string operations.
+    const t = textAt(tagStart, startTagEnd);
+    const end = t.length;
+    let k = 1 + tag.name.length;
+    let attrsEnd = k;
+    const node = index.openNode({ name: tag.name, start: tagStart, startTagEnd, selfClosing: tag.isSelfClosing, attrsEnd: tagStart + attrsEnd, parentStart });
     for (;;) {
-      while (i < startTagEnd && isBlank(code(i))) i++;
-      const c = code(i);
-      if (i >= startTagEnd || c === 0x3e /* > */ || c === 0x2f /* / */) break;
-      const start = i;
-      while (i < startTagEnd && code(i) !== 0x3d /* = */ && !isBlank(code(i))) i++;
-      const name = textAt(start, i);
-      while (code(i) !== 0x3d) i++;
-      i++;
-      while (isBlank(code(i))) i++;
-      const quote = code(i) === 0x27 ? "'" : '"';
-      const valueStart = i + 1;
-      const valueEnd = indexOf(quote, valueStart);
-      if (withAttrs) index.addAttr(name, start, valueStart, valueEnd, tag.attributes[name] ?? '', quote === "'");
-      i = attrsEnd = valueEnd + 1;
+      while (k < end && isBlank(t.charCodeAt(k))) k++;
+      const c = t.charCodeAt(k);
+      if (k >= end || c === 0x3e /* > */ || c === 0x2f /* / */) break;
+      const start = k;
+      while (k < end && t.charCodeAt(k) !== 0x3d /* = */ && !isBlank(t.charCodeAt(k))) k++;
+      const name = t.slice(start, k);
+      while (t.charCodeAt(k) !== 0x3d) k++;
+      k++;
+      while (isBlank(t.charCodeAt(k))) k++;
+      const single = t.charCodeAt(k) === 0x27; /* ' */
+      const valueStart = k + 1;
+      const valueEnd = t.indexOf(single ? "'" : '"', valueStart);
+      if (withAttrs) index.addAttr(name, tagStart + start, tagStart + valueStart, tagStart + valueEnd, tag.attributes[name] ?? '', single);
+      k = attrsEnd = valueEnd + 1;
     }
-    index.setAttrsEnd(node, attrsEnd);
+    index.setAttrsEnd(node, tagStart + attrsEnd);
     return node;
   };
 
@@ -201,8 +190,13 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
     fail('XML_DTD', 'The document has a DTD (<!DOCTYPE ...>); it is refused, never expanded. applicationHost.config has none: remove it', Math.max(at, 0));
   });
   parser.on('opentag', (tag) => {
-    const parent = stack[stack.length - 1];
     const depth = stack.length;
+    const parent = stack[depth - 1];
+    // Below an element nobody asked for, nothing is tracked: most of the document.
+    if (parent === UNTRACKED) {
+      stack.push(UNTRACKED);
+      return;
+    }
     // The start tag ends here; its `<` is the last one before (an attribute value cannot hold `<`).
     let frame = UNTRACKED;
     if (parent && parent.node >= 0 && index.firstChildStart(parent.node) < 0) index.setFirstChildStart(parent.node, lastLt(parser.position - 1));
