@@ -5,9 +5,9 @@ import type { FtpsSession, SettingsReport, SiteIdentity } from '../session/sessi
 import { type Target, checkTarget } from '../session/target.js';
 import type { Finding } from '../doctor/rules.js';
 import { type ConnectionOptions, type SessionMode, withSession, writeMode } from './connection.js';
-import { type ChangeReport, finish } from './commit.js';
+import type { ChangeReport } from './commit.js';
 import { type Selection, type SelectionOptions, checkSelection, isBulkSelection, resolveSelection, sessionOptionsFor } from './selection.js';
-import { type ProgressOptions, inSteps, phase } from './progress.js';
+import type { ProgressOptions } from './progress.js';
 
 export type TargetOptions = Target;
 
@@ -27,6 +27,8 @@ function withSelection<T>(options: ConnectionOptions & ProgressOptions, selectio
 
 /** Stages for every target in steps, then commits all of them at once (or, with whatIf, describes them). */
 async function stageAndFinish(session: FtpsSession, targets: readonly SiteIdentity[], stage: (chunk: readonly SiteIdentity[]) => void, whatIf: boolean, options: ProgressOptions): Promise<ChangeReport> {
+  // Loaded here, not with the module: a read needs neither.
+  const [{ inSteps, phase }, { finish }] = await Promise.all([import('./progress.js'), import('./commit.js')]);
   inSteps(targets, stage, options.onProgress);
   return phase('commit', options.onProgress, () => finish(session, whatIf));
 }
