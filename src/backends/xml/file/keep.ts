@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { IisFtpsError } from '../../../errors/errors.js';
+import { IisFtpsError, isIisFtpsError } from '../../../errors/errors.js';
 import { type BackupEntry, type BackupPolicy, listBackups, stampOf } from './backup.js';
 import type { FileBytes } from './read.js';
 import { type WriteFs, cleanStaleTemps, describeFsError, fsyncDir, nodeWriteFs, writeFileAtomic } from './write.js';
@@ -39,8 +39,8 @@ export function keepBackup(
 ): KeptBackup {
   const rel = relative(dirname(resolve(configPath)), resolve(file.path)).split(sep).join('/');
   const fail = (e: unknown): never => {
-    if (e instanceof IisFtpsError && e.code === 'CONFLICT') throw e;
-    const why = e instanceof IisFtpsError ? e.message.replace(/^Could not write [^:]*: /, '').replace(/\. The file is unchanged$/, '') : describeFsError(e);
+    if (isIisFtpsError(e) && e.code === 'CONFLICT') throw e;
+    const why = isIisFtpsError(e) ? e.message.replace(/^Could not write [^:]*: /, '').replace(/\. The file is unchanged$/, '') : describeFsError(e);
     throw new IisFtpsError(
       'FILE_WRITE',
       `Could not keep a backup of ${file.path} in ${policy.dir}: ${why}. Nothing was written; free space or fix permissions there, choose another folder with --backup-dir, or write without a backup (--no-backup)`,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { IisFtpsError } from '../../../errors/errors.js';
+import { IisFtpsError, isIisFtpsError } from '../../../errors/errors.js';
 import { type FileBytes, piecesOf } from './read.js';
 import { describeFsError } from './fs-errors.js';
 
@@ -110,7 +110,7 @@ export function writeFileAtomic(path: string, bytes: FileBytes, io: WriteFs = no
       // Already gone.
     }
     // A content that found its source changed says so itself.
-    if (e instanceof IisFtpsError && e.code === 'CONFLICT') throw e;
+    if (isIisFtpsError(e) && e.code === 'CONFLICT') throw e;
     throw new IisFtpsError('FILE_WRITE', `Could not write ${path}: ${describeFsError(e)}. The file is unchanged`, {}, { cause: e });
   }
   fsyncDir(dirname(path));
