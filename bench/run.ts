@@ -147,7 +147,6 @@ function main(): void {
           f.ms.push(run.ms);
           f.ratios.push(run.ms / ref.ms);
           f.cpuRatios.push(run.cpu / ref.cpu);
-        f.cpuRatios.push(run.cpu / ref.cpu);
           f.rss.push(run.rss);
         }
         figures.push(f);

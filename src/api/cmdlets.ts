@@ -3,12 +3,11 @@ import { type SettingName, settingNames } from '../schema/index.js';
 import { validateResets, validateSettings } from '../schema/validate.js';
 import type { FtpsSession, SettingsReport, SiteIdentity } from '../session/session.js';
 import { type Target, checkTarget } from '../session/target.js';
-import { type Finding, diagnose } from '../doctor/rules.js';
+import type { Finding } from '../doctor/rules.js';
 import { type ConnectionOptions, type SessionMode, withSession, writeMode } from './connection.js';
-import { doctorContexts } from '../doctor/context.js';
-import { type ChangeReport, finish } from './commit.js';
+import type { ChangeReport } from './commit.js';
 import { type Selection, type SelectionOptions, checkSelection, isBulkSelection, resolveSelection, sessionOptionsFor } from './selection.js';
-import { type ProgressOptions, inSteps, phase } from './progress.js';
+import type { ProgressOptions } from './progress.js';
 
 export type TargetOptions = Target;
 
@@ -28,6 +27,8 @@ function withSelection<T>(options: ConnectionOptions & ProgressOptions, selectio
 
 /** Stages for every target in steps, then commits all of them at once (or, with whatIf, describes them). */
 async function stageAndFinish(session: FtpsSession, targets: readonly SiteIdentity[], stage: (chunk: readonly SiteIdentity[]) => void, whatIf: boolean, options: ProgressOptions): Promise<ChangeReport> {
+  // Loaded here, not with the module: a read needs neither.
+  const [{ inSteps, phase }, { finish }] = await Promise.all([import('./progress.js'), import('./commit.js')]);
   inSteps(targets, stage, options.onProgress);
   return phase('commit', options.onProgress, () => finish(session, whatIf));
 }
@@ -112,6 +113,8 @@ export async function testFtpsSetting(options: ConnectionOptions & SelectionOpti
   const named = isBulkSelection(options) || options.site !== undefined || options.siteId !== undefined || options.siteDefaults !== undefined;
   // Without a target: siteDefaults and every FTP site.
   const selection: Selection = named ? checkSelection(options) : { targets: [{ siteDefaults: true }], patterns: [], allFtpSites: true, bulk: true, noFtpSitesOk: true };
+  // The rules are loaded when asked for: get and set need none of them.
+  const [{ diagnose }, { doctorContexts }] = await Promise.all([import('../doctor/rules.js'), import('../doctor/context.js')]);
   return withSelection(options, selection, async (session, targets) => {
     const context = doctorContexts(session);
     const results: TestResult[] = [];

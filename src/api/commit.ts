@@ -1,5 +1,4 @@
 import type { FtpsSession, PlannedChange } from '../session/session.js';
-import { unifiedDiff } from '../edits/diff.js';
 
 /** What a Set-, Reset- or apply call did (or, with whatIf, would do). */
 export interface ChangeReport {
@@ -18,7 +17,7 @@ export async function finish(session: FtpsSession, whatIf: boolean): Promise<Cha
     const changes = session.pendingChanges;
     let diff: string | undefined;
     if (changes.length > 0 && session.backend.preview) {
-      const p = await session.backend.preview(session.changeSet);
+      const [p, { unifiedDiff }] = await Promise.all([session.backend.preview(session.changeSet), import('../edits/diff.js')]);
       diff = unifiedDiff(p.file, p.before, p.edits);
     }
     session.dispose();

@@ -2,7 +2,7 @@ import type { Backend } from '../contract/index.js';
 import { type BackendOptions, openBackend } from '../backends/registry.js';
 import type { BackupOptions } from '../backends/xml/file/backup.js';
 import type { LockOptions } from '../backends/xml/file/lock.js';
-import { IisFtpsError } from '../errors/errors.js';
+import { IisFtpsError, isIisFtpsError } from '../errors/errors.js';
 import { FtpsSession, type SessionOptions } from '../session/session.js';
 
 /** A one-shot write that met another writer's change on a live store, and reads again. */
@@ -85,7 +85,7 @@ async function retryLiveConflicts<T>(once: () => Promise<T>, onRetry: Connection
     try {
       return await once();
     } catch (e) {
-      if (!(e instanceof IisFtpsError) || e.code !== 'CONFLICT') throw e;
+      if (!(isIisFtpsError(e)) || e.code !== 'CONFLICT') throw e;
       if (attempt >= LIVE_CONFLICT_ATTEMPTS) {
         throw new IisFtpsError('CONFLICT', `${e.message} (tried ${attempt} times, reading the configuration again before each)`, e.details, { cause: e });
       }

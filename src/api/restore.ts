@@ -1,4 +1,4 @@
-import { IisFtpsError } from '../errors/errors.js';
+import { IisFtpsError, isIisFtpsError } from '../errors/errors.js';
 import { XmlBackend } from '../backends/xml/index.js';
 import type { BackupEntry, BackupOptions } from '../backends/xml/file/backup.js';
 import type { LockOptions } from '../backends/xml/file/lock.js';
@@ -44,7 +44,7 @@ export async function retryOnConflict<T>(retries: number, work: () => Promise<T>
     try {
       return await work();
     } catch (e) {
-      if (!(e instanceof IisFtpsError) || e.code !== 'CONFLICT' || attempt >= retries) throw e;
+      if (!(isIisFtpsError(e)) || e.code !== 'CONFLICT' || attempt >= retries) throw e;
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
     }
   }

@@ -2,7 +2,7 @@ import { IisFtpsError } from '../errors/errors.js';
 import type { Backend, BackendFactory, BackendOptions } from '../contract/index.js';
 import { xmlFactory } from './xml/factory.js';
 import { powershellFactory } from './powershell/factory.js';
-import { edgeFactory } from './edge/index.js';
+import { edgeFactory } from './edge/factory.js';
 
 /**
  * The backends there are, and how one is picked. The registry imports each backend folder's

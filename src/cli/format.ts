@@ -53,21 +53,39 @@ export function formatSettings(report: SettingsReport): string {
 }
 
 export function formatChanges(report: ChangeReport, file?: string): string {
-  const lines: string[] = [];
+  let out = '';
+  writeChanges(report, file, (text) => (out += text));
+  return out;
+}
+
+/** Text written to the output at a time by `writeChanges`. */
+const OUTPUT_CHUNK = 1 << 16;
+
+/**
+ * `formatChanges`, handed to `write` a piece at a time: a bulk change of tens of thousands of
+ * settings is never held as one text (nor as one line each) before it is written.
+ */
+export function writeChanges(report: ChangeReport, file: string | undefined, write: (text: string) => void): void {
   if (report.changes.length === 0) {
-    lines.push('Nothing to change: every value is already so. Nothing was written.');
-    return `${lines.join('\n')}\n`;
+    write('Nothing to change: every value is already so. Nothing was written.\n');
+    return;
   }
+  let pending = '';
   for (const c of report.changes) {
     const after = c.new === null ? `(inherits ${show(c.effective.value)} from ${c.effective.source})` : show(c.new);
     const before = c.old === null ? '(not set)' : show(c.old);
-    lines.push(`${label(c.target)}: ${c.element}.${c.attribute}: ${before} -> ${after}`);
+    pending += `${label(c.target)}: ${c.element}.${c.attribute}: ${before} -> ${after}\n`;
+    if (pending.length >= OUTPUT_CHUNK) {
+      write(pending);
+      pending = '';
+    }
   }
+  const tail: string[] = [];
   if (report.whatIf) {
-    if (report.diff) lines.push('', report.diff.trimEnd());
-    lines.push('', `What if: ${report.changes.length} change(s); nothing was written.`);
-  } else lines.push('', report.written ? `Wrote ${report.changes.length} change(s)${file ? ` to ${file}` : ''} in one commit.` : 'Nothing was written.');
-  return `${lines.join('\n')}\n`;
+    if (report.diff) tail.push('', report.diff.trimEnd());
+    tail.push('', `What if: ${report.changes.length} change(s); nothing was written.`);
+  } else tail.push('', report.written ? `Wrote ${report.changes.length} change(s)${file ? ` to ${file}` : ''} in one commit.` : 'Nothing was written.');
+  write(`${pending}${tail.join('\n')}\n`);
 }
 
 export function formatTest(report: TestReport): string {

@@ -8,11 +8,10 @@ import type { Target } from '../session/target.js';
 import { type SelectionOptions, isBulkSelection } from '../api/selection.js';
 import type { ChangeReport } from '../api/commit.js';
 import { progressBar } from './progress.js';
-import { formatChanges, formatDrift, formatSettings, formatTest, settingsListJson, settingsReportJson } from './format.js';
+import { formatDrift, formatSettings, formatTest, settingsListJson, settingsReportJson, writeChanges } from './format.js';
 import { formatBackups, formatRestore } from './format-backups.js';
 import type { BackupOptions } from '../backends/xml/file/backup.js';
 import type { ConflictRetry } from '../api/connection.js';
-import { runRotateCert } from './rotate.js';
 
 // What a command needs is loaded when it runs (below, with `await import`): help loads no
 // backend, `get` no validation and no zod, and no command loads what only another one uses.
@@ -180,7 +179,8 @@ async function execute(command: Command, values: Values, io: CliIo): Promise<num
   const reporting = progress ? { onProgress: progress.onProgress } : {};
   const printChanges = (report: ChangeReport) => {
     progress?.end();
-    io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatChanges(report, conn.config));
+    if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else writeChanges(report, conn.config, io.stdout);
   };
 
   // The bar is cleared however the command ends, so an error message never shares its line.
@@ -287,7 +287,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv.some((a) => a === '--computer' || a.startsWith('--computer='))) return (await import('../remote/cli.js')).runRemoteCli(argv, io); // on many servers (src/remote/)
   const json = argv.includes('--json');
   try {
-    if (argv[0] === 'rotate-cert') return await runRotateCert(argv.slice(1), io);
+    if (argv[0] === 'rotate-cert') return await (await import('./rotate.js')).runRotateCert(argv.slice(1), io);
     const { command, values, rest } = parse(argv);
     if (values['version']) {
       io.stdout(`${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}\n`);

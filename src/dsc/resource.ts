@@ -2,7 +2,7 @@ import { type ConnectionOptions, withSession } from '../api/connection.js';
 import { finish } from '../api/commit.js';
 import { levelValues, sameValue } from '../api/drift.js';
 import { retryOnConflict } from '../api/restore.js';
-import { IisFtpsError } from '../errors/errors.js';
+import { IisFtpsError, isIisFtpsError } from '../errors/errors.js';
 import { type SettingDef, type SettingName, settings } from '../schema/index.js';
 import { validateSettings } from '../schema/validate.js';
 import type { FtpsSession, PlannedChange, SessionOptions, SettingsReport } from '../session/session.js';
@@ -70,7 +70,7 @@ async function open<T>(configPath: string | undefined, options: SessionOptions, 
   try {
     return await withSession(connection, options, work);
   } catch (e) {
-    if (configPath === undefined && e instanceof IisFtpsError && e.code === 'USAGE') {
+    if (configPath === undefined && isIisFtpsError(e) && e.code === 'USAGE') {
       const why = e.message.replace(/\.?\s*Pass --config PATH.*$/s, '');
       throw new IisFtpsError('BACKEND_UNAVAILABLE', `${why}. Name a configPath in the instance to work on an applicationHost.config file instead.`, {}, { cause: e });
     }

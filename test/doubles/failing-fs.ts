@@ -6,13 +6,15 @@ import { type WriteFs, nodeWriteFs } from '../../src/backends/xml/file/write.js'
  * file system gives. A write can fail part way (after `afterBytes` bytes), as ENOSPC does.
  * It only fails writes to paths that match `when` (default: every path).
  */
-export type FailingStep = 'open' | 'write' | 'fsync' | 'close' | 'rename';
+export type FailingStep = 'open' | 'write' | 'fsync' | 'close' | 'rename' | 'link';
 
 export interface FailingWriteFsOptions {
   readonly step: FailingStep;
-  readonly code: 'ENOSPC' | 'EACCES' | 'EPERM' | 'EROFS' | 'EIO' | 'EDQUOT';
+  readonly code: 'ENOSPC' | 'EACCES' | 'EPERM' | 'EROFS' | 'EIO' | 'EDQUOT' | 'EXDEV';
   readonly afterBytes?: number;
   readonly when?: (path: string) => boolean;
+  /** Offer `link` (hard links for backups), as node:fs does; without it a backup is always copied. On when `step` is `link`. */
+  readonly links?: boolean;
 }
 
 export class FailingWriteFsDouble implements WriteFs {
@@ -23,8 +25,18 @@ export class FailingWriteFsDouble implements WriteFs {
   #written = 0;
   readonly #o: FailingWriteFsOptions;
 
+  /** Present with `links` (or a failing `link` step): a backup may then be a hard link. */
+  readonly link?: (existing: string, newPath: string) => void;
+
   constructor(options: FailingWriteFsOptions) {
     this.#o = options;
+    if (options.links || options.step === 'link') {
+      this.link = (existing, newPath) => {
+        this.calls.push(`link ${existing} ${newPath}`);
+        this.#fail('link', newPath);
+        nodeWriteFs.link!(existing, newPath);
+      };
+    }
   }
 
   #fail(step: FailingStep, path: string): void {

@@ -3,8 +3,8 @@ import { type WriteFs, nodeWriteFs } from '../../src/backends/xml/file/write.js'
 
 /**
  * Test double of the atomic write's file operations for the crash test: behaves like node:fs,
- * but counts every operation (open, write, fsync, close, rename, unlink of a backup or of the new
- * version) and, on reaching operation number `stopAt`, prints `stop N OP PATH` on stdout and
+ * but counts every operation (open, write, fsync, close, rename, link of a backup, unlink of a
+ * backup or of the new version) and, on reaching operation number `stopAt`, prints `stop N OP PATH` on stdout and
  * blocks the process for good, before doing it, so that the parent's SIGKILL lands exactly there:
  * with the lock held, and with a backup or a new version part written. What it reaches depends
  * on the count alone, not on how fast the machine is.
@@ -55,6 +55,10 @@ export class PhaseWriteFsDouble implements WriteFs {
   rename(from: string, to: string): void {
     this.#step('rename', to);
     nodeWriteFs.rename(from, to);
+  }
+  link(existing: string, newPath: string): void {
+    this.#step('link', newPath);
+    nodeWriteFs.link!(existing, newPath);
   }
   unlink(path: string): void {
     this.#step('unlink', path);

@@ -223,3 +223,30 @@ describe('cli progress bar', () => {
     assert.equal(err.slice(message - 4, message), '\r\x1b[K', `the bar is cleared right before the message: ${JSON.stringify(err.slice(Math.max(0, message - 60), message + 20))}`);
   });
 });
+
+describe('cli output of a bulk set', () => {
+  it('is written a piece at a time, and the pieces make the same text as formatChanges', async () => {
+    const { generateConfig } = await import('../support/generate.js');
+    const { formatChanges } = await import('../../src/cli/format.js');
+    const path = join(tempDir(), 'applicationHost.config');
+    writeFileSync(path, generateConfig(1200).text);
+    const pieces: string[] = [];
+    const code = await run(['set', '--config', path, '--all-ftp-sites', '--ssl128', 'true', '--what-if'], { stdout: (t) => pieces.push(t), stderr: () => {} });
+    assert.equal(code, 0);
+    assert.ok(pieces.length > 1, `${pieces.length} piece(s)`);
+    for (const p of pieces.slice(0, -1)) assert.ok(p.length < (1 << 16) + 1000, `a piece of ${p.length} characters`);
+    const whole = pieces.join('');
+    assert.match(whole, /What if: \d+ change\(s\); nothing was written\.\n$/);
+    const lines = whole.split('\n').filter((l) => l.startsWith('site '));
+    assert.ok(lines.length > 1000, `${lines.length} changes`);
+    // The same report, whole and in pieces: the same text.
+    const { setFtpsSetting } = await import('../../src/api/cmdlets.js');
+    const { writeChanges } = await import('../../src/cli/format.js');
+    const report = await setFtpsSetting({ backend: 'xml', config: path, allFtpSites: true, settings: { ssl128: true }, whatIf: true });
+    const parts: string[] = [];
+    writeChanges(report, path, (t) => parts.push(t));
+    assert.ok(parts.length > 1);
+    assert.equal(parts.join(''), formatChanges(report, path));
+    assert.equal(formatChanges({ changes: [], written: false, whatIf: false }), 'Nothing to change: every value is already so. Nothing was written.\n');
+  });
+});

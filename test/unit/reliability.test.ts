@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { XmlBackend } from '../../src/backends/xml/index.js';
 import { acquireLock, lockDirFor } from '../../src/backends/xml/file/lock.js';
@@ -283,6 +283,49 @@ describe('reliability of the offline backend', function () {
         assert.equal(Number(n.split('.').at(-2)), k + 3);
         assert.deepEqual(readFileSync(join(dirname(path), BACKUP_DIR_NAME, n)), versions[k + 2], `backup ${n} is the version before write ${k + 3}`);
       });
+    });
+
+    it('keeps the replaced version as a hard link, not a copy: the rename leaves it alone', async () => {
+      const path = copyFixture();
+      const before = readBytes(path);
+      const inode = statSync(path).ino;
+      await commit(new XmlBackend({ path }), change(PARTNER, 'ssl128', true));
+      const [name] = backupsIn(path);
+      const kept = join(dirname(path), BACKUP_DIR_NAME, name!);
+      assert.deepEqual(readFileSync(kept), before);
+      assert.equal(statSync(kept).ino, inode, 'the backup is the old file itself');
+      assert.equal(statSync(kept).nlink, 1, 'and the only name it has left');
+      assert.notEqual(statSync(path).ino, inode);
+    });
+
+    it('copies instead where a link cannot be made, or the file has another name already', async () => {
+      const path = copyFixture();
+      const before = readBytes(path);
+      const io = new FailingWriteFsDouble({ step: 'link', code: 'EXDEV' });
+      await commit(new XmlBackend({ path, writeFs: io }), change(PARTNER, 'ssl128', true));
+      assert.ok(io.calls.some((c) => c.startsWith('link')), 'a link was tried');
+      const [first] = backupsIn(path);
+      assert.deepEqual(readFileSync(join(dirname(path), BACKUP_DIR_NAME, first!)), before);
+      assert.equal(statSync(join(dirname(path), BACKUP_DIR_NAME, first!)).nlink, 1);
+
+      const other = join(dirname(path), 'second-name.config');
+      linkSync(path, other);
+      const middle = readBytes(path);
+      await commit(new XmlBackend({ path }), change(PARTNER, 'ssl128', false));
+      const second = join(dirname(path), BACKUP_DIR_NAME, backupsIn(path)[1]!);
+      assert.deepEqual(readFileSync(second), middle);
+      assert.notEqual(statSync(second).ino, statSync(other).ino, 'a file with two names is copied: its other name could change it later');
+    });
+
+    it('removes a linked backup when the write after it fails, and the file stays as it was', async () => {
+      const path = copyFixture();
+      const before = readBytes(path);
+      const io = new FailingWriteFsDouble({ step: 'rename', code: 'EROFS', links: true, when: (p) => !p.includes(BACKUP_DIR_NAME) });
+      await expectError(commit(new XmlBackend({ path, writeFs: io }), change(PARTNER, 'ssl128', true)), 'FILE_WRITE', /read-only/);
+      assert.ok(io.calls.some((c) => c.startsWith('link')), 'the backup was a link');
+      assert.deepEqual(readBytes(path), before);
+      assert.deepEqual(backupsIn(path), [], 'no second name of the live file is left in the history');
+      assert.equal(statSync(path).nlink, 1);
     });
 
     it('keeps none when nothing is written, none with --no-backup, N with --backup-keep, in --backup-dir', async () => {

@@ -1,7 +1,6 @@
-import type { Availability, BackendFactory, BackendOptions, ProbeMode } from '../../contract/index.js';
+import type { Availability, ProbeMode } from '../../contract/index.js';
 import { administrationAssemblyAvailability } from '../bridge.js';
-import { IisFtpsError } from '../../errors/errors.js';
-import { createEdgeBackend } from './backend.js';
+import { isIisFtpsError } from '../../errors/errors.js';
 import { loadBridge } from './runtime.js';
 
 export { EdgeBackend, createEdgeBackend } from './backend.js';
@@ -24,18 +23,9 @@ export function isEdgeAvailable(mode: ProbeMode = 'explicit'): Availability {
   try {
     loadBridge();
   } catch (e) {
-    return { ok: false, reason: e instanceof IisFtpsError ? e.message : String(e) };
+    return { ok: false, reason: isIisFtpsError(e) ? e.message : String(e) };
   }
   return { ok: true };
 }
 
-export const edgeFactory: BackendFactory = {
-  name: 'edge',
-  description: 'live IIS through .NET in the Node process (edge-js) and Microsoft.Web.Administration (Windows; --config FILE opens that file instead)',
-  async probe(_options: BackendOptions, mode?: ProbeMode) {
-    return isEdgeAvailable(mode);
-  },
-  create(options: BackendOptions) {
-    return createEdgeBackend(options.config ? { configPath: options.config } : {});
-  },
-};
+export { edgeFactory } from './factory.js';

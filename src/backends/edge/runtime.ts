@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { IisFtpsError } from '../../errors/errors.js';
+import { IisFtpsError, isIisFtpsError } from '../../errors/errors.js';
 import { EDGE_TYPE_NAME, engineSource } from '../../engine/source.js';
 
 /** The runtime edge-js hosts: Mono (`edge_nativeclr` off Windows), .NET Framework (`edge_nativeclr` on Windows) or CoreCLR. */
@@ -187,7 +187,7 @@ export function loadBridge(): { runtime: EdgeRuntime; func: BridgeFunction } {
     state.loaded = { runtime, func };
     return state.loaded;
   } catch (e) {
-    state.failure = e instanceof IisFtpsError ? e.message : `the iis-ftps C# engine could not be compiled on ${runtime}: ${messageHead(e)}`;
+    state.failure = isIisFtpsError(e) ? e.message : `the iis-ftps C# engine could not be compiled on ${runtime}: ${messageHead(e)}`;
     throw new IisFtpsError('BACKEND_UNAVAILABLE', state.failure, {}, { cause: e });
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Backend, CertificateInfo, ChangeSet, CommitResult, RawSnapshot, ReadQuery } from '../../contract/index.js';
-import { IisFtpsError } from '../../errors/errors.js';
+import { IisFtpsError, isIisFtpsError } from '../../errors/errors.js';
 import { type BridgeResponse, CallQueue, bridgeResult, engineRequest } from '../bridge.js';
 import { type ResolvedPowerShell, resolvePowerShell } from './executable.js';
 import { PowerShellProcess, base64Literal, processFailure } from './session.js';
@@ -134,7 +134,7 @@ export class PowerShellBackend implements Backend {
             'Nothing was committed unless IIS had already accepted the change; read again before retrying',
         );
       }
-      if (e instanceof IisFtpsError) throw e;
+      if (isIisFtpsError(e)) throw e;
       const failed = processFailure(exe, e, `during ${op}`);
       if (this.proc?.isExited || this.proc?.processError) await this.discard();
       throw failed;

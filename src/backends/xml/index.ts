@@ -2,20 +2,27 @@ import type { Backend, ChangeSet, CommitResult, ElementPath, FilePreview, RawEle
 import { dirname } from 'node:path';
 import { IisFtpsError } from '../../errors/errors.js';
 import type { SitesDocument } from './document.js';
-import { planEdits } from './edit/plan.js';
 import type { Edit } from '../../edits/edits.js';
 import { createHash } from 'node:crypto';
 import { type FileBytes, checkReadable, piecesOf, readConfigFile } from './file/read.js';
 import { changedOnDisk } from './file/source.js';
 import { DocumentCache } from './cache.js';
-import { editedContent } from './edit/bytes.js';
-import { type WriteFs, cleanStaleTemps, nodeWriteFs, writeFileAtomic } from './file/write.js';
-import { type LockOptions, withFileLock } from './file/lock.js';
-import { type BackupEntry, type BackupOptions, backupPolicy, keepBackup } from './file/backup.js';
+import type { WriteFs } from './file/write.js';
+import type { LockOptions } from './file/lock.js';
+import { type BackupEntry, type BackupOptions, backupPolicy, listBackups } from './file/backup.js';
 import { liveConfigPath } from './file/target.js';
-import { type RestoreResult, listConfigBackups, restoreConfigBackup } from './restore.js';
+import { loadSaxes } from './saxes.js';
+import type { RestoreResult } from './restore.js';
 import type { NodeId, SpanIndex } from './scan/spans.js';
 import type { SiteNo } from './scan/sites.js';
+
+/** The half of the backend that changes files (writer.ts), loaded by the first call that needs it. */
+type Writer = typeof import('./writer.js');
+let writer: Writer | undefined;
+const loadWriter = async (): Promise<Writer> => {
+  await loadSaxes();
+  return (writer ??= await import('./writer.js'));
+};
 
 export interface XmlBackendOptions {
   /** Path of applicationHost.config (or a copy of it). */
@@ -116,6 +123,7 @@ export class XmlBackend implements Backend {
   }
 
   async read(query: ReadQuery): Promise<RawSnapshot> {
+    await loadSaxes();
     const doc = this.#documents.read(this.livePath, query);
     const { index } = doc;
     const sites: RawSite[] = [];
@@ -132,12 +140,12 @@ export class XmlBackend implements Backend {
   }
 
   /** The edits a change set makes, checked against the version it was made from. */
-  protected plan(changes: ChangeSet, livePath: string = this.livePath): { doc: SitesDocument; edits: Edit[] } {
+  #plan(w: Writer, changes: ChangeSet, livePath: string): { doc: SitesDocument; edits: Edit[] } {
     const doc = this.#documents.forChanges(livePath, changes);
     if (doc.version !== changes.version) {
       throw changedOnDisk(doc.file.file.path);
     }
-    return { doc, edits: planEdits(doc.index, changes.changes) };
+    return { doc, edits: w.planEdits(doc.index, changes.changes) };
   }
 
   /**
@@ -145,14 +153,15 @@ export class XmlBackend implements Backend {
    * another locking writer's change. Commits and restores inside take the same lock again at once.
    */
   async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const w = await loadWriter();
     const main = this.livePath;
     checkReadable(main);
-    return withFileLock(main, this.options.lock ?? {}, work);
+    return w.withFileLock(main, this.options.lock ?? {}, work);
   }
 
   /** The edits a commit would make, with the file's text as it is (read whole: a preview is shown to a person). */
   async preview(changes: ChangeSet): Promise<FilePreview> {
-    const { doc, edits } = this.plan(changes);
+    const { doc, edits } = this.#plan(await loadWriter(), changes, this.livePath);
     const now = readConfigFile(doc.file.file.path);
     if (now.hash !== doc.file.file.hash) throw changedOnDisk(now.path);
     return { file: now.path, before: now.text, edits };
@@ -163,10 +172,11 @@ export class XmlBackend implements Backend {
    * writer waits, and a commit made against an older version is refused with CONFLICT.
    */
   async commit(changes: ChangeSet): Promise<CommitResult> {
+    const w = await loadWriter();
     const main = this.livePath;
-    return withFileLock(main, this.options.lock ?? {}, () => {
-      const { doc, edits } = this.plan(changes, main);
-      const content = editedContent({ bom: doc.file.file.bom, source: doc.file }, edits);
+    return w.withFileLock(main, this.options.lock ?? {}, () => {
+      const { doc, edits } = this.#plan(w, changes, main);
+      const content = w.editedContent({ bom: doc.file.file.bom, source: doc.file }, edits);
       if (!content) {
         // Nothing to write, but the version must still be the one on disk: proven by the file's
         // stamp when it can be, by its hash otherwise (file/source.ts, verifyUnchanged).
@@ -180,7 +190,7 @@ export class XmlBackend implements Backend {
       const before = () => doc.file.bytes([[0, doc.file.length]], file.bom);
       // The new version's hash is taken from the pieces as they are written.
       const sha = createHash('sha256');
-      this.write(main, { path: file.path, bytes: before, size: file.size }, function* () {
+      this.#write(w, main, { path: file.path, bytes: before, size: file.size, linkable: true }, function* () {
         for (const piece of piecesOf(content)) {
           sha.update(piece);
           yield piece;
@@ -192,25 +202,33 @@ export class XmlBackend implements Backend {
   }
 
   /** Replaces a file's bytes (lock held): leftovers of crashed writers go, a backup is kept, then the atomic write. */
-  protected write(main: string, file: { readonly path: string; readonly bytes: FileBytes | null; readonly size: number }, bytes: FileBytes): BackupEntry | null {
-    cleanStaleTemps(dirname(file.path));
+  #write(w: Writer, main: string, file: { readonly path: string; readonly bytes: FileBytes | null; readonly size: number; readonly linkable?: boolean }, bytes: FileBytes): BackupEntry | null {
+    w.cleanStaleTemps(dirname(file.path));
     const policy = backupPolicy(main, this.options.backup);
-    const backup = policy.enabled && file.bytes ? keepBackup(main, { path: file.path, bytes: file.bytes, size: file.size }, policy, this.options.writeFs) : null;
-    writeFileAtomic(file.path, bytes, this.options.writeFs ?? nodeWriteFs);
-    return backup;
+    const kept = policy.enabled && file.bytes ? w.keepBackup(main, { ...file, bytes: file.bytes }, policy, this.options.writeFs) : null;
+    try {
+      w.writeFileAtomic(file.path, bytes, this.options.writeFs ?? w.nodeWriteFs);
+    } catch (e) {
+      kept?.undo();
+      throw e;
+    }
+    kept?.done();
+    return kept ? kept.entry : null;
   }
+
 
   /** The copies kept of this configuration (applicationHost.config and its configSource file), oldest first. */
   listBackups(): BackupEntry[] {
     const main = this.livePath;
-    return listConfigBackups(main, backupPolicy(main, this.options.backup));
+    return listBackups(main, backupPolicy(main, this.options.backup));
   }
 
   /** Puts a kept copy back (`latest`, its counter or its name): a locked, atomic write that backs up the current version first. */
   async restore(which: string): Promise<RestoreResult> {
+    const w = await loadWriter();
     const main = this.livePath;
-    return withFileLock(main, this.options.lock ?? {}, () =>
-      restoreConfigBackup(main, which, backupPolicy(main, this.options.backup), (file, bytes) => this.write(main, file, bytes)),
+    return w.withFileLock(main, this.options.lock ?? {}, () =>
+      w.restoreConfigBackup(main, which, backupPolicy(main, this.options.backup), (file, bytes) => this.#write(w, main, file, bytes)),
     );
   }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { IisFtpsError } from '../../errors/errors.js';
+import { IisFtpsError, isIisFtpsError } from '../../errors/errors.js';
 import { type BackupEntry, type BackupPolicy, findBackup, listBackups } from './file/backup.js';
 import { readConfigFile } from './file/read.js';
 import { SITES_AS_ROOT, SITES_IN_APPHOST, scan } from './scan/scan.js';
@@ -51,7 +51,7 @@ export function restoreConfigBackup(
     copy = readConfigFile(entry.path, { keepBytes: true });
     index = scan(copy.text, new Map(), { file: entry.path, sitesPath: isMain ? SITES_IN_APPHOST : SITES_AS_ROOT });
   } catch (e) {
-    if (!(e instanceof IisFtpsError)) throw e;
+    if (!(isIisFtpsError(e))) throw e;
     throw new IisFtpsError(e.code, `The backup ${entry.path} cannot be restored, nothing was written: ${e.message}`, e.details, { cause: e });
   }
   if (index.sitesNode < 0 && !(isMain && index.configSource)) {

@@ -9,6 +9,12 @@ export class Gather {
   #filled = 0;
 
   *bytes(bytes: Uint8Array): Iterable<Uint8Array> {
+    // A large range goes out as it is, after what was gathered before it: copying it gains nothing.
+    if (bytes.length >= PIECE_BYTES >> 1) {
+      yield* this.flush();
+      yield bytes;
+      return;
+    }
     let off = 0;
     while (off < bytes.length) {
       const n = Math.min(this.#scratch.length - this.#filled, bytes.length - off);

@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { type Stats, closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { IisFtpsError } from '../../../errors/errors.js';
+import { IisFtpsError, isIisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
 import { OffsetMap } from './offsets.js';
 import { type FileStamp, FileSource, stampOf } from './source.js';
@@ -83,7 +83,7 @@ export function refuseIrregular(path: string, st?: Stats): void {
 
 /** Why a file cannot be opened or read, in words, from the error. */
 function readFailure(path: string, e: unknown): IisFtpsError {
-  if (e instanceof IisFtpsError) return e;
+  if (isIisFtpsError(e)) return e;
   const code = (e as NodeJS.ErrnoException).code;
   const why =
     code === 'ENOENT' ? 'does not exist; check the path passed with --config'

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { basename, dirname, join, win32 } from 'node:path';
-import { SaxesParser } from 'saxes';
+import { saxes } from '../saxes.js';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
 import { decodeFile } from './read.js';
@@ -24,6 +24,7 @@ export interface Redirection {
 /** The `configurationRedirection` element's attributes, or null when there is none. */
 function readRedirection(path: string, bytes: Buffer): Record<string, string> | null {
   const { text } = decodeFile(path, bytes);
+  const { SaxesParser } = saxes();
   const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
   let depth = 0;
   let found: Record<string, string> | null = null;

@@ -2,8 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { IisFtpsError } from '../../../errors/errors.js';
+import { IisFtpsError, isIisFtpsError } from '../../../errors/errors.js';
 import { type FileBytes, piecesOf } from './read.js';
+import { describeFsError } from './fs-errors.js';
+
+export { describeFsError };
 
 /** The prefix of temporary files, so a later run can recognise (and clean) its own leftovers. */
 export const TEMP_PREFIX = '.iis-ftps-';
@@ -22,6 +25,11 @@ export interface WriteFs {
   unlink(path: string): void;
   /** The permission bits of an existing file, or undefined when there is none. */
   mode(path: string): number | undefined;
+  /**
+   * Makes a second name for a file (a hard link), for a backup that costs no copy. Optional: where
+   * it is missing, or fails (another volume, a file system without links), the backup is copied.
+   */
+  link?(existing: string, newPath: string): void;
 }
 
 export const nodeWriteFs: WriteFs = {
@@ -31,6 +39,7 @@ export const nodeWriteFs: WriteFs = {
   close: (fd) => fs.closeSync(fd),
   rename: (from, to) => fs.renameSync(from, to),
   unlink: (path) => fs.unlinkSync(path),
+  link: (existing, newPath) => fs.linkSync(existing, newPath),
   mode(path) {
     try {
       return fs.statSync(path).mode & 0o7777;
@@ -66,15 +75,6 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** Why a write failed, in words, from the error code. */
-export function describeFsError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full'
-    : code === 'EACCES' || code === 'EPERM' ? 'permission denied (run as a user who may write the folder)'
-    : code === 'EROFS' ? 'the file system is read-only'
-    : code === 'ENOENT' ? 'the folder does not exist'
-    : String((e as Error).message ?? e);
-}
 
 /**
  * Writes a file atomically: the bytes go to a temporary file beside it, which is flushed and
@@ -110,18 +110,23 @@ export function writeFileAtomic(path: string, bytes: FileBytes, io: WriteFs = no
       // Already gone.
     }
     // A content that found its source changed says so itself.
-    if (e instanceof IisFtpsError && e.code === 'CONFLICT') throw e;
+    if (isIisFtpsError(e) && e.code === 'CONFLICT') throw e;
     throw new IisFtpsError('FILE_WRITE', `Could not write ${path}: ${describeFsError(e)}. The file is unchanged`, {}, { cause: e });
   }
+  fsyncDir(dirname(path));
+}
+
+/** Flushes a folder's entries (a rename, a new link) to disk; not every platform can, and then the rename itself is atomic. */
+export function fsyncDir(dir: string): void {
   try {
-    const dirFd = fs.openSync(dirname(path), 'r');
+    const dirFd = fs.openSync(dir, 'r');
     try {
       fs.fsyncSync(dirFd);
     } finally {
       fs.closeSync(dirFd);
     }
   } catch {
-    // Not every platform can fsync a folder; the rename itself is atomic.
+    // Not every platform can fsync a folder.
   }
 }
 

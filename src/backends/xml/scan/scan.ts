@@ -1,4 +1,4 @@
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { type SaxesTagPlain, saxes } from '../saxes.js';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
 import { type NodeId, SpanIndex } from './spans.js';
@@ -105,11 +105,17 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
   const filter = options.siteFilter;
   // Few handlers on purpose: past about seven, V8 turns the parser object into a slow
   // dictionary and every character of the document pays for it (several times slower).
+  const { SaxesParser } = saxes();
   const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
   const index = new SpanIndex();
   const stack: Frame[] = [];
-  /** The text held: offsets [base, base + win.length) of the document. */
-  let win = '';
+  /**
+   * The text held, in two parts so that no piece is copied: `head`, the end of the text before
+   * the current piece from its last `<` on, and `body`, the current piece. They hold offsets
+   * [base, base + head.length + body.length) of the document.
+   */
+  let head = '';
+  let body = '';
   let base = 0;
   /** The last character before the window's current piece, to tell CRLF from LF at a piece's start. */
   let before = '';
@@ -120,10 +126,24 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
     const position = positionAt(whole, offset, options.file);
     throw new IisFtpsError(code, `${message} (line ${position.line}, column ${position.column})`, { position });
   };
-  const code = (i: number): number => win.charCodeAt(i - base);
+  /** The text between two offsets of the window. */
+  const textAt = (start: number, end: number): string => {
+    const a = start - base;
+    const b = end - base;
+    const h = head.length;
+    if (a >= h) return body.slice(a - h, b - h);
+    if (b <= h) return head.slice(a, b);
+    return head.slice(a) + body.slice(0, b - h);
+  };
   /** Offset of the last `<` at or before `from`: the start of the tag that ends there. */
   const lastLt = (from: number): number => {
-    const at = win.lastIndexOf('<', from - base);
+    const j = from - base;
+    const h = head.length;
+    if (j >= h) {
+      const at = body.lastIndexOf('<', j - h);
+      if (at >= 0) return at + h + base;
+    }
+    const at = j < 0 ? -1 : head.lastIndexOf('<', Math.min(j, h - 1));
     return at < 0 ? -1 : at + base;
   };
 
@@ -134,26 +154,29 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
    */
   const record = (tag: SaxesTagPlain, tagStart: number, parentStart: number, withAttrs: boolean): NodeId => {
     const startTagEnd = parser.position;
-    let i = tagStart + 1 + tag.name.length;
-    let attrsEnd = i;
-    const node = index.openNode({ name: tag.name, start: tagStart, startTagEnd, selfClosing: tag.isSelfClosing, attrsEnd, parentStart });
+    // The start tag as one string: its attributes are walked with plain string operations.
+    const t = textAt(tagStart, startTagEnd);
+    const end = t.length;
+    let k = 1 + tag.name.length;
+    let attrsEnd = k;
+    const node = index.openNode({ name: tag.name, start: tagStart, startTagEnd, selfClosing: tag.isSelfClosing, attrsEnd: tagStart + attrsEnd, parentStart });
     for (;;) {
-      while (i < startTagEnd && isBlank(code(i))) i++;
-      const c = code(i);
-      if (i >= startTagEnd || c === 0x3e /* > */ || c === 0x2f /* / */) break;
-      const start = i;
-      while (i < startTagEnd && code(i) !== 0x3d /* = */ && !isBlank(code(i))) i++;
-      const name = win.slice(start - base, i - base);
-      while (code(i) !== 0x3d) i++;
-      i++;
-      while (isBlank(code(i))) i++;
-      const quote = win[i - base]!;
-      const valueStart = i + 1;
-      const valueEnd = win.indexOf(quote, valueStart - base) + base;
-      if (withAttrs) index.addAttr(name, start, valueStart, valueEnd, tag.attributes[name] ?? '', quote === "'");
-      i = attrsEnd = valueEnd + 1;
+      while (k < end && isBlank(t.charCodeAt(k))) k++;
+      const c = t.charCodeAt(k);
+      if (k >= end || c === 0x3e /* > */ || c === 0x2f /* / */) break;
+      const start = k;
+      while (k < end && t.charCodeAt(k) !== 0x3d /* = */ && !isBlank(t.charCodeAt(k))) k++;
+      const name = t.slice(start, k);
+      while (t.charCodeAt(k) !== 0x3d) k++;
+      k++;
+      while (isBlank(t.charCodeAt(k))) k++;
+      const single = t.charCodeAt(k) === 0x27; /* ' */
+      const valueStart = k + 1;
+      const valueEnd = t.indexOf(single ? "'" : '"', valueStart);
+      if (withAttrs) index.addAttr(name, tagStart + start, tagStart + valueStart, tagStart + valueEnd, tag.attributes[name] ?? '', single);
+      k = attrsEnd = valueEnd + 1;
     }
-    index.setAttrsEnd(node, attrsEnd);
+    index.setAttrsEnd(node, tagStart + attrsEnd);
     return node;
   };
 
@@ -167,14 +190,18 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
     fail('XML_DTD', 'The document has a DTD (<!DOCTYPE ...>); it is refused, never expanded. applicationHost.config has none: remove it', Math.max(at, 0));
   });
   parser.on('opentag', (tag) => {
-    const parent = stack[stack.length - 1];
     const depth = stack.length;
+    const parent = stack[depth - 1];
+    // Below an element nobody asked for, nothing is tracked: most of the document.
+    if (parent === UNTRACKED) {
+      stack.push(UNTRACKED);
+      return;
+    }
     // The start tag ends here; its `<` is the last one before (an attribute value cannot hold `<`).
-    const tagStartOf = () => lastLt(parser.position - 1);
     let frame = UNTRACKED;
-    if (parent && parent.node >= 0 && index.firstChildStart(parent.node) < 0) index.setFirstChildStart(parent.node, tagStartOf());
+    if (parent && parent.node >= 0 && index.firstChildStart(parent.node) < 0) index.setFirstChildStart(parent.node, lastLt(parser.position - 1));
     if ((parent ? parent.sitesDepth === depth - 1 : depth === 0) && sitesPath[depth] === tag.name) {
-      const start = tagStartOf();
+      const start = lastLt(parser.position - 1);
       let node = -1;
       if (depth === sitesPath.length - 1 && index.sitesNode < 0) {
         node = index.sitesNode = record(tag, start, parent?.start ?? -1, false);
@@ -183,8 +210,8 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
       }
       frame = { name: tag.name, start, node, trie: null, sitesDepth: depth, site: -1, protocols: null };
     } else if (parent && parent.node >= 0 && parent.node === index.sitesNode && (tag.name === 'site' || tag.name === 'siteDefaults')) {
-      const start = tagStartOf();
       if (tag.name === 'siteDefaults') {
+        const start = lastLt(parser.position - 1);
         const node = record(tag, start, parent.start, false);
         if (index.siteDefaults < 0) index.siteDefaults = node;
         frame = { name: tag.name, start, node, trie, sitesDepth: -1, site: -1, protocols: null };
@@ -193,13 +220,14 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
         const rawId = tag.attributes['id'];
         const id = rawId !== undefined && /^\d+$/.test(rawId) ? Number(rawId) : null;
         if (!filter || filter.names.has(name.toUpperCase()) || (id !== null && filter.ids.has(id))) {
-          const node = record(tag, start, parent.start, false);
+          // Where the tag starts is looked up only for the sites built: the others need no offsets.
+          const node = record(tag, lastLt(parser.position - 1), parent.start, false);
           const site = index.sites.add(name, id, node);
-          frame = { name: tag.name, start, node, trie, sitesDepth: -1, site, protocols: null };
+          frame = { name: tag.name, start: index.start(node), node, trie, sitesDepth: -1, site, protocols: null };
         } else index.sites.add(name, id, -1);
       }
     } else if (parent?.trie?.has(tag.name)) {
-      const start = tagStartOf();
+      const start = lastLt(parser.position - 1);
       const node = record(tag, start, parent.start, true);
       frame = { name: tag.name, start, node, trie: parent.trie.get(tag.name)!, sitesDepth: -1, site: -1, protocols: null };
     } else if (tag.name === 'bindings' && parent && parent.site >= 0 && parent.protocols === null) {
@@ -235,19 +263,25 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
         }
       }
       before = text[text.length - 1]!;
-      const keep = win.lastIndexOf('<');
-      if (keep < 0) {
-        base += win.length;
-        win = text;
+      const keep = body.lastIndexOf('<');
+      if (keep >= 0) {
+        base += head.length + keep;
+        head = body.slice(keep);
+      } else if (head.length > 0) {
+        // A tag (or what follows the last one) runs across the whole piece: kept with it.
+        const last = head.lastIndexOf('<');
+        base += last;
+        head = head.slice(last) + body;
       } else {
-        base += keep;
-        win = win.slice(keep) + text;
+        base += head.length + body.length;
+        head = '';
       }
+      body = text;
       parser.write(text);
     },
     close(source: TextSource): SpanIndex {
       parser.close();
-      win = '';
+      head = body = '';
       index.source = source;
       return index;
     },

@@ -30,6 +30,8 @@ export class SiteRegistry {
   #byExactName: Map<string, SiteNo> | null = null;
   #byName: Map<string, SiteNo[]> | null = null;
   #byId: Map<number, SiteNo> | null = null;
+  /** The set of no protocols, which every site has until its bindings are read. */
+  readonly #noProtocols = this.#protocolSet([]);
 
   /** Lists a site; its nodes are built (`node`) or not (-1). */
   add(name: string, id: number | null, node: NodeId): SiteNo {
@@ -37,7 +39,7 @@ export class SiteRegistry {
     this.#names.push(own(name));
     this.#ids.push(id);
     this.#nodes.set(s, node);
-    this.#protocols.set(s, this.#protocolSet([]));
+    this.#protocols.set(s, this.#noProtocols);
     return s;
   }
 
