@@ -61,6 +61,9 @@ export interface ServerReport {
 
 const MODULE = fileURLToPath(new URL('../../Manifest.psd1', import.meta.url));
 
+/** What the report line starts with, so that nothing else printed to stdout is taken for it. */
+export const REPORT_MARKER = 'IIS-FTPS-REMOTE-REPORT ';
+
 const SCRIPT = `
 $ErrorActionPreference = 'Stop'
 $in = [Console]::In.ReadToEnd() | ConvertFrom-Json -AsHashtable
@@ -87,7 +90,9 @@ $rows = $in.computers | ForEach-Object -ThrottleLimit $in.throttleLimit -Paralle
         errors = @($errs | Where-Object { $null -ne $_ } | ForEach-Object { [pscustomobject]@{ code = ([string]$_.FullyQualifiedErrorId).Split(',')[0]; message = $_.Exception.Message } })
     }
 }
-try { ConvertTo-Json -InputObject @($rows) -Depth 6 -Compress } catch { [Console]::Error.WriteLine($_.Exception.Message); exit 1 }
+try { $json = ConvertTo-Json -InputObject @($rows) -Depth 6 -Compress } catch { [Console]::Error.WriteLine($_.Exception.Message); exit 1 }
+[Console]::Out.WriteLine('')
+[Console]::Out.WriteLine('${REPORT_MARKER}' + $json)
 `;
 
 const CMDLETS: Record<RemoteCommand, string> = {
@@ -177,6 +182,22 @@ function driftOf(o: Record<string, unknown>): RemoteDrift {
   };
 }
 
+/**
+ * The per-server rows in the fan-out script's output, or null when there are none. The report
+ * follows its marker: ssh itself may print to the same stdout before it ("Connection refused"),
+ * without a line end of its own. Pure: text in, rows out.
+ */
+export function reportOf(stdout: string): unknown[] | null {
+  const at = stdout.lastIndexOf(REPORT_MARKER);
+  if (at < 0) return null;
+  try {
+    const rows: unknown = JSON.parse(stdout.slice(at + REPORT_MARKER.length).split('\n')[0]!);
+    return Array.isArray(rows) ? rows : null;
+  } catch {
+    return null;
+  }
+}
+
 type Row = { computer: string; output: Record<string, unknown>[]; errors: { code: string; message: string }[] };
 
 /** Runs one command on every server; one report per server, in the order given. Never stops at a failing server. */
@@ -198,15 +219,8 @@ export async function runOnComputers(command: RemoteCommand, options: RemoteOpti
     sshOptions: options.sshOptions ?? null,
   });
   const r = await runPwsh(pwsh.path, input);
-  let rows: Row[];
-  try {
-    // The report is the last line; ssh itself may print to the same stdout before it ("Connection refused").
-    const line = r.stdout.trim().split('\n').reverse().find((l) => l.startsWith('['));
-    rows = JSON.parse(line ?? 'null') as Row[];
-    if (!Array.isArray(rows)) throw new Error('no answer');
-  } catch {
-    throw new IisFtpsError('BACKEND_FAILED', `PowerShell (${pwsh.path}) exited with ${r.code} without a report: ${r.stderr.trim().slice(0, 2000)}`);
-  }
+  const rows = reportOf(r.stdout) as Row[] | null;
+  if (!rows) throw new IisFtpsError('BACKEND_FAILED', `PowerShell (${pwsh.path}) exited with ${r.code} without a report: ${r.stderr.trim().slice(0, 2000)}`);
   return computers.map(({ label }) => {
     const row = rows.find((x) => x.computer === label);
     if (!row) return { computer: label, ok: false, error: { code: 'BACKEND_FAILED', message: 'no report from this server' } };
