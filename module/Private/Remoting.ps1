@@ -59,6 +59,43 @@ function New-IisFtpsServerResult {
     return [pscustomobject][ordered]@{ PSTypeName = 'IisFtps.ServerResult'; PSComputerName = $ComputerName; Command = $Command; Succeeded = $false; WhatIf = $WhatIf; Changes = @(); ErrorCode = $Code; Error = $Message }
 }
 
+function Test-IisFtpsSshConnect {
+    <#
+    Whether an SSH server accepts a connection: $null when it does (or when ssh cannot say where
+    it would connect, then ssh itself reports it), else why not. The host and port are those ssh
+    would use, ssh_config included (ssh -G prints them without connecting); -HostName may be
+    user@host:port, as PowerShell takes it. The host is passed after '--', so it is never an option.
+    #>
+    param([Parameter(Mandatory)] [string] $HostName, [int] $Port, [hashtable] $Options = @{}, [int] $TimeoutMs = 15000)
+    $m = [regex]::Match($HostName, '^(?:[^@]+@)?(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$')
+    if (-not $m.Success) { return $null }
+    $target = $m.Groups[1].Value.Trim('[', ']')
+    if ($m.Groups[2].Success -and $Port -eq 0) { $Port = [int]$m.Groups[2].Value }
+    $arguments = @('-G')
+    if ($Port -gt 0) { $arguments += @('-p', [string]$Port) }
+    foreach ($k in $Options.Keys) { $arguments += @('-o', ('{0}={1}' -f $k, $Options[$k])) }
+    $arguments += @('--', $target)
+    $ssh = Get-Command -Name ssh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($null -eq $ssh) { return $null }
+    $config = @(& $ssh.Source @arguments 2>$null)
+    if ($LASTEXITCODE -ne 0) { return $null }
+    $hostLine = @($config | Where-Object { $_ -like 'hostname *' } | Select-Object -First 1)
+    $portLine = @($config | Where-Object { $_ -like 'port *' } | Select-Object -First 1)
+    if ($hostLine.Count -eq 0 -or $portLine.Count -eq 0) { return $null }
+    $realHost = $hostLine[0].Substring('hostname '.Length).Trim()
+    $realPort = [int]$portLine[0].Substring('port '.Length).Trim()
+    $client = New-Object System.Net.Sockets.TcpClient
+    try {
+        $task = $client.ConnectAsync($realHost, $realPort)
+        if (-not $task.Wait($TimeoutMs)) { return ('{0} port {1} did not answer within {2} s' -f $realHost, $realPort, [int]($TimeoutMs / 1000)) }
+        return $null
+    } catch {
+        return ('{0} port {1} accepts no connection ({2})' -f $realHost, $realPort, (Get-IisFtpsInnermostException $_.Exception).GetBaseException().Message)
+    } finally {
+        $client.Dispose()
+    }
+}
+
 function Invoke-IisFtpsFanOut {
     <#
     Runs -CommandName with the caller's parameters (less the remoting ones) on every server, at
@@ -108,12 +145,23 @@ function Invoke-IisFtpsFanOut {
     } elseif ($BoundParameters.ContainsKey('HostName')) {
         # Invoke-Command -HostName has no -ThrottleLimit: open the SSH sessions first (New-PSSession
         # opens them at once), run in them, and close them after.
-        $ssh = @{ HostName = $BoundParameters['HostName']; ErrorAction = 'SilentlyContinue'; ErrorVariable = 'connectFailures' }
+        # A host that accepts no connection is reported here, and ssh is not started for it:
+        # PowerShell 7's SSH transport can end the whole process when ssh fails to connect
+        # (an unhandled IOException, "Broken pipe", from its error thread's CloseConnection).
+        $sshOptions = $(if ($BoundParameters.ContainsKey('SSHOption')) { $BoundParameters['SSHOption'] } else { @{} })
+        $port = $(if ($BoundParameters.ContainsKey('Port')) { [int]$BoundParameters['Port'] } else { 0 })
+        $reachable = New-Object System.Collections.Generic.List[string]
+        $unreachable = New-Object System.Collections.Generic.List[object]
+        foreach ($h in @($BoundParameters['HostName'])) {
+            $why = Test-IisFtpsSshConnect -HostName $h -Port $port -Options $sshOptions
+            if ($null -eq $why) { $reachable.Add($h) } else { $unreachable.Add(@{ host = $h; why = $why }) }
+        }
+        $ssh = @{ HostName = $reachable.ToArray(); ErrorAction = 'SilentlyContinue'; ErrorVariable = 'connectFailures' }
         foreach ($p in 'UserName', 'KeyFilePath', 'Port') { if ($BoundParameters.ContainsKey($p)) { $ssh[$p] = $BoundParameters[$p] } }
         if ($BoundParameters.ContainsKey('SSHOption')) { $ssh.Options = $BoundParameters['SSHOption'] }
         $icm.Remove('Port')
         $connectFailures = $null
-        $opened = @(New-PSSession @ssh)
+        $opened = @(if ($reachable.Count -gt 0) { New-PSSession @ssh })
         $icm.Session = $opened
         $servers = @($BoundParameters['HostName'])
     } else {
@@ -124,6 +172,14 @@ function Invoke-IisFtpsFanOut {
     $failures = $null
     $results = @(if ($null -eq $opened -or $opened.Count -gt 0) { try { Invoke-Command @icm } finally { if ($null -ne $opened) { $opened | Remove-PSSession } } })
     $failures = @($connectFailures) + @($failures)
+    if ($BoundParameters.ContainsKey('HostName')) {
+        foreach ($u in $unreachable) {
+            $message = 'Cannot run {0} on {1}: {2}' -f $CommandName, $u.host, $u.why
+            if ($Summary) { New-IisFtpsServerResult -ComputerName $u.host -Command $CommandName -Code BACKEND_UNAVAILABLE -Message $message -WhatIf $whatIf }
+            $ex = New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message $message
+            $Cmdlet.WriteError((New-Object System.Management.Automation.ErrorRecord -ArgumentList $ex, 'BACKEND_UNAVAILABLE', (Get-IisFtpsErrorCategory -Code BACKEND_UNAVAILABLE), $u.host))
+        }
+    }
     foreach ($r in $results) {
         # Deserialized objects keep their type name, so they format as at home.
         $type = @($r.PSObject.TypeNames | Where-Object { $_ -like 'Deserialized.IisFtps.*' })

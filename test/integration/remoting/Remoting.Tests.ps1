@@ -168,6 +168,17 @@ Describe 'Fan-out over SSH to stand-in servers' {
         { Set-IisFtpsSetting -DesiredState @{ nope = @{} } -HostName '127.0.0.1:1' -ErrorAction Stop } | Should -Throw -ErrorId 'INVALID_DESIRED_STATE,Set-IisFtpsSetting'
     }
 
+    It 'tells a server that accepts no connection before starting ssh for it, the host and port as ssh would use them' {
+        $module = Get-Module -Name Manifest
+        & $module { param($h, $o) Test-IisFtpsSshConnect -HostName $h -Options $o } ('{0}@{1}' -f $Ssh.user, (HostOf $Ready[0])) $Remote.SSHOption | Should -BeNullOrEmpty
+        $why = & $module { param($h) Test-IisFtpsSshConnect -HostName $h } ('127.0.0.1:{0}' -f $Ssh.unreachablePort)
+        $why | Should -Match ('127\.0\.0\.1 port {0} accepts no connection' -f $Ssh.unreachablePort)
+        # -Port applies where the name carries none; a name that looks like an option stays a name.
+        & $module { param($p) Test-IisFtpsSshConnect -HostName '127.0.0.1' -Port $p } $Ssh.unreachablePort | Should -Match 'accepts no connection'
+        & $module { Test-IisFtpsSshConnect -HostName '-oProxyCommand=touch /tmp/iis-ftps-never' } | Out-Null
+        Test-Path -LiteralPath '/tmp/iis-ftps-never' | Should -BeFalse
+    }
+
     It 'refuses two ways of naming servers at once, before contacting any' {
         { Get-IisFtpsSetting -SiteDefaults -HostName 'a' -Session $Sessions -ErrorAction Stop } | Should -Throw -ErrorId 'USAGE,Get-IisFtpsSetting'
         { Get-IisFtpsSetting -SiteDefaults -ComputerName 'a' -KeyFilePath 'k' -ErrorAction Stop } | Should -Throw '*-KeyFilePath goes with -HostName*'

@@ -37,7 +37,7 @@ describe('PowerShell remoting over SSH to stand-in servers (real sshd, pwsh, Pes
       unreachablePort: s.unreachablePort,
       servers: s.servers.map(({ name, port, home, config, hasModule }) => ({ name, port, home, config, hasModule })),
     };
-    expectWholeSuite(runPester(rt, pester, join(REPO, 'test', 'integration', 'remoting', 'Remoting.Tests.ps1'), { IIS_FTPS_TEST_SSH: JSON.stringify(description) }, 840_000), 10);
+    expectWholeSuite(runPester(rt, pester, join(REPO, 'test', 'integration', 'remoting', 'Remoting.Tests.ps1'), { IIS_FTPS_TEST_SSH: JSON.stringify(description) }, 840_000), 11);
   });
 
   it('stops every stand-in server it started', async () => {
