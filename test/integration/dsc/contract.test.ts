@@ -19,6 +19,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { DSC_MANIFEST } from '../../../scripts/build-dsc-manifest.js';
 import { settings } from '../../../src/schema/index.js';
 import { REPO, copyFixture, readBytes, tempDir, writeTemp } from '../../support/fixture.js';
+import { REFERENCE_SETTINGS } from '../../support/changes.js';
 
 type Json = Record<string, any>;
 const manifest = JSON.parse(readFileSync(DSC_MANIFEST, 'utf8')) as Json;
@@ -166,12 +167,7 @@ describe('DSC v3 resource IisFtps/Setting, driven by its manifest', function () 
     const desired = {
       site: 'Public Drop',
       configPath: config,
-      serverCertHash: '57686f6120447564652c2049495320526f636b73',
-      controlChannelPolicy: 'SslRequire',
-      dataChannelPolicy: 'SslRequire',
-      clientCertificatePolicy: 'CertRequire',
-      useActiveDirectoryMapping: true,
-      clientCertAuthentication: true,
+      ...REFERENCE_SETTINGS,
     };
     const r = invoke('set', desired);
     assert.equal(r.code, 0);

@@ -7,12 +7,6 @@
 #   IIS_FTPS_TEST_JUDGE_CASES  certificates with the problems src/certificates/judge.ts finds in them
 
 BeforeAll {
-    $script:Repo = (Resolve-Path (Join-Path $PSScriptRoot '../../..')).Path
-    $script:Manifest = Join-Path $Repo 'Manifest.psd1'
-    $script:Mwa = $env:IIS_FTPS_TEST_MWA
-    Import-Module $Manifest -Force
-    $script:ModuleName = (Get-Module -Name Manifest).Name
-
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 }
 
@@ -22,11 +16,6 @@ Describe 'Certificate renewal through <_>' -ForEach @('ServerManager', 'NodeCli'
         $script:Old = '1111111111111111111111111111111111111111'
         $script:New = 'ABCDEF0123456789ABCDEF0123456789ABCDEF01'
         $script:Third = '3333333333333333333333333333333333333333'
-        function script:New-RenewalConfig {
-            $path = Join-Path $TestDrive ('{0}.config' -f [guid]::NewGuid().ToString('n'))
-            Copy-Item -LiteralPath $env:IIS_FTPS_TEST_RENEWAL -Destination $path
-            return $path
-        }
         # Results are read back through ServerManager (in-process, and independent of the path under test).
         function script:Get-Own([string] $Config, [string] $Site) {
             Use-Backend 'ServerManager'
@@ -38,7 +27,7 @@ Describe 'Certificate renewal through <_>' -ForEach @('ServerManager', 'NodeCli'
     }
     BeforeEach {
         Use-Backend $Kind
-        $script:Config = New-RenewalConfig
+        $script:Config = New-TestConfig $env:IIS_FTPS_TEST_RENEWAL
         $script:Log = Join-Path $TestDrive ('cli-{0}.log' -f [guid]::NewGuid().ToString('n'))
         $env:IIS_FTPS_TEST_CLI_LOG = $Log
     }
@@ -226,17 +215,12 @@ Describe 'Recipes of docs/certificate-renewal.md' {
         $script:Recipes = Join-Path $Repo 'docs/recipes'
         $script:Old = '1111111111111111111111111111111111111111'
         $script:New = 'ABCDEF0123456789ABCDEF0123456789ABCDEF01'
-        function script:New-RenewalConfig {
-            $path = Join-Path $TestDrive ('{0}.config' -f [guid]::NewGuid().ToString('n'))
-            Copy-Item -LiteralPath $env:IIS_FTPS_TEST_RENEWAL -Destination $path
-            return $path
-        }
     }
     # The module's ServerManager path (in-process); the scheduled task's recipe runs the Node CLI itself.
     BeforeEach { Use-Backend 'ServerManager' }
 
     It 'win-acme: the script step with {CertThumbprint} {OldCertThumbprint} {StorePath} exits 0, again 0 without a change, 1 when OLD is bound nowhere' {
-        $config = New-RenewalConfig
+        $config = New-TestConfig $env:IIS_FTPS_TEST_RENEWAL
         $out = & (Join-Path $Recipes 'win-acme-ftps.ps1') $New $Old 'WebHosting' -ConfigPath $config 3>$null
         $LASTEXITCODE | Should -Be 0
         ($out | Out-String) | Should -Match 'FTP certificate rotated: 3 level\(s\) changed, written: True'
@@ -252,7 +236,7 @@ Describe 'Recipes of docs/certificate-renewal.md' {
     }
 
     It 'win-acme: at the first issuance (no {OldCertThumbprint}) binds the sites named, and fails clearly without any' {
-        $config = New-RenewalConfig
+        $config = New-TestConfig $env:IIS_FTPS_TEST_RENEWAL
         & (Join-Path $Recipes 'win-acme-ftps.ps1') $New '' 'My' 'Other Customer, Inherits' -ConfigPath $config 3>$null
         $LASTEXITCODE | Should -Be 0
         (Get-IisFtpsSetting -SiteName 'Inherits' -ConfigPath $config).ServerCertHash | Should -Be $New
@@ -265,7 +249,7 @@ Describe 'Recipes of docs/certificate-renewal.md' {
     }
 
     It 'Posh-ACME: the renewed certificate object pipes into Update-IisFtpsCertificate; not due, nothing changes' {
-        $config = New-RenewalConfig
+        $config = New-TestConfig $env:IIS_FTPS_TEST_RENEWAL
         # Test doubles of Posh-ACME's commands, returning objects shaped as its PACertificate.
         $global:IisFtpsTestPa = @{ current = $Old; due = $true; installed = @() }
         function global:Get-PACertificate { param([string] $MainDomain) [pscustomobject]@{ PSTypeName = 'PoshACME.PACertificate'; Subject = "CN=$MainDomain"; Thumbprint = $global:IisFtpsTestPa.current; AllSANs = @($MainDomain) } }
@@ -292,7 +276,7 @@ Describe 'Recipes of docs/certificate-renewal.md' {
     }
 
     It 'a scheduled task running the CLI: moves to the certificate in the file once, then writes nothing; a refused certificate exits non-zero' {
-        $config = New-RenewalConfig
+        $config = New-TestConfig $env:IIS_FTPS_TEST_RENEWAL
         $state = Join-Path $TestDrive ('state-{0}.txt' -f [guid]::NewGuid().ToString('n'))
         Set-Content -LiteralPath $state -Value $Old
         $cli = @((Get-Command node -CommandType Application)[0].Source, $env:IIS_FTPS_CLI)

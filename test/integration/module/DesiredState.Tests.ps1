@@ -3,11 +3,6 @@
 # on copies of the fixture, through ServerManager (the test double) and through the Node CLI.
 
 BeforeAll {
-    $script:Repo = (Resolve-Path (Join-Path $PSScriptRoot '../../..')).Path
-    $script:Manifest = Join-Path $Repo 'Manifest.psd1'
-    $script:Mwa = $env:IIS_FTPS_TEST_MWA
-    Import-Module $Manifest -Force
-
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     # The fixture: siteDefaults sets revocationFreshnessTime 01:00:00; "Partner Exchange" (id 3)
     # sets clientCertificatePolicy CertAllow and revocationUrlRetrievalTimeout 00:00:30, and

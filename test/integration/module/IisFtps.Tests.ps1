@@ -4,13 +4,6 @@
 #   IIS_FTPS_CLI           cli-counter.mjs (the Node CLI path), NODE_OPTIONS with tsx's loader
 
 BeforeAll {
-    $script:Repo = (Resolve-Path (Join-Path $PSScriptRoot '../../..')).Path
-    $script:Manifest = Join-Path $Repo 'Manifest.psd1'
-    $script:Mwa = $env:IIS_FTPS_TEST_MWA
-    Import-Module $Manifest -Force
-    $script:ModuleName = (Get-Module -Name Manifest).Name
-    $script:Schema = Get-Content -Raw (Join-Path $Repo 'module/Private/schema.json') | ConvertFrom-Json
-
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 }
 

@@ -4,13 +4,6 @@
 # the fixture, through ServerManager (the test double) and through the Node CLI.
 
 BeforeAll {
-    $script:Repo = (Resolve-Path (Join-Path $PSScriptRoot '../../..')).Path
-    $script:Manifest = Join-Path $Repo 'Manifest.psd1'
-    $script:Mwa = $env:IIS_FTPS_TEST_MWA
-    Import-Module $Manifest -Force
-    $script:ModuleName = (Get-Module -Name Manifest).Name
-    $script:Schema = Get-Content -Raw (Join-Path $Repo 'module/Private/schema.json') | ConvertFrom-Json
-
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     # An instance of the resource, as DSC makes one: a new object with the properties set.
     function script:New-Resource([hashtable] $Properties) {

@@ -1,10 +1,18 @@
-# Helpers the module's Pester suites share; each suite dot-sources this file in its BeforeAll,
-# after setting $script:Mwa (the Microsoft.Web.Administration test double).
+# What the module's Pester suites share; each suite dot-sources this file in its BeforeAll. It
+# imports the module under test and sets $Repo, $Manifest, $Mwa (the Microsoft.Web.Administration
+# test double), $ModuleName and $Schema (the module's schema.json) in the suite's script scope.
 
-function script:New-TestConfig {
-    <# A fresh copy of the fixture in TestDrive (the fixture itself is never edited). #>
+$script:Repo = (Resolve-Path (Join-Path $PSScriptRoot '../../..')).Path
+$script:Manifest = Join-Path $Repo 'Manifest.psd1'
+$script:Mwa = $env:IIS_FTPS_TEST_MWA
+Import-Module $Manifest -Force
+$script:ModuleName = (Get-Module -Name Manifest).Name
+$script:Schema = Get-Content -Raw (Join-Path $Repo 'module/Private/schema.json') | ConvertFrom-Json
+
+function script:New-TestConfig([string] $From = $env:IIS_FTPS_TEST_FIXTURE) {
+    <# A fresh copy of a configuration (the fixture by default) in TestDrive; the original is never edited. #>
     $path = Join-Path $TestDrive ('{0}.config' -f [guid]::NewGuid().ToString('n'))
-    Copy-Item -LiteralPath $env:IIS_FTPS_TEST_FIXTURE -Destination $path
+    Copy-Item -LiteralPath $From -Destination $path
     return $path
 }
 
