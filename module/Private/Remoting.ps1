@@ -59,40 +59,60 @@ function New-IisFtpsServerResult {
     return [pscustomobject][ordered]@{ PSTypeName = 'IisFtps.ServerResult'; PSComputerName = $ComputerName; Command = $Command; Succeeded = $false; WhatIf = $WhatIf; Changes = @(); ErrorCode = $Code; Error = $Message }
 }
 
-function Test-IisFtpsSshConnect {
+function Resolve-IisFtpsSshTarget {
     <#
-    Whether an SSH server accepts a connection: $null when it does (or when ssh cannot say where
-    it would connect, then ssh itself reports it), else why not. The host and port are those ssh
-    would use, ssh_config included (ssh -G prints them without connecting); -HostName may be
-    user@host:port, as PowerShell takes it. The host is passed after '--', so it is never an option.
+    The host and port ssh would connect to for a -HostName (user@host:port, as PowerShell takes it),
+    ssh_config included: ssh -G prints them without connecting. $null when ssh cannot say (then ssh
+    itself reports the server). The host is passed after '--', so it is never an option.
     #>
-    param([Parameter(Mandatory)] [string] $HostName, [int] $Port, [hashtable] $Options = @{}, [int] $TimeoutMs = 15000)
+    param([Parameter(Mandatory)] [string] $HostName, [int] $Port, [hashtable] $Options = @{}, [Parameter(Mandatory)] [string] $Ssh)
     $m = [regex]::Match($HostName, '^(?:[^@]+@)?(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$')
     if (-not $m.Success) { return $null }
-    $target = $m.Groups[1].Value.Trim('[', ']')
     if ($m.Groups[2].Success -and $Port -eq 0) { $Port = [int]$m.Groups[2].Value }
     $arguments = @('-G')
     if ($Port -gt 0) { $arguments += @('-p', [string]$Port) }
     foreach ($k in $Options.Keys) { $arguments += @('-o', ('{0}={1}' -f $k, $Options[$k])) }
-    $arguments += @('--', $target)
-    $ssh = Get-Command -Name ssh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-    if ($null -eq $ssh) { return $null }
-    $config = @(& $ssh.Source @arguments 2>$null)
+    $arguments += @('--', $m.Groups[1].Value.Trim('[', ']'))
+    $config = @(& $Ssh @arguments 2>$null)
     if ($LASTEXITCODE -ne 0) { return $null }
     $hostLine = @($config | Where-Object { $_ -like 'hostname *' } | Select-Object -First 1)
     $portLine = @($config | Where-Object { $_ -like 'port *' } | Select-Object -First 1)
     if ($hostLine.Count -eq 0 -or $portLine.Count -eq 0) { return $null }
-    $realHost = $hostLine[0].Substring('hostname '.Length).Trim()
-    $realPort = [int]$portLine[0].Substring('port '.Length).Trim()
-    $client = New-Object System.Net.Sockets.TcpClient
-    try {
-        $task = $client.ConnectAsync($realHost, $realPort)
-        if (-not $task.Wait($TimeoutMs)) { return ('{0} port {1} did not answer within {2} s' -f $realHost, $realPort, [int]($TimeoutMs / 1000)) }
-        return $null
-    } catch {
-        return ('{0} port {1} accepts no connection ({2})' -f $realHost, $realPort, (Get-IisFtpsInnermostException $_.Exception).GetBaseException().Message)
-    } finally {
-        $client.Dispose()
+    return @{ host = $hostLine[0].Substring('hostname '.Length).Trim(); port = [int]$portLine[0].Substring('port '.Length).Trim() }
+}
+
+function Test-IisFtpsSshConnect {
+    <#
+    Whether SSH servers accept a connection, at the host and port ssh would use
+    (Resolve-IisFtpsSshTarget): one text per -HostName, in order, empty when it does (or when ssh
+    cannot say where it would connect, then ssh itself reports it), else why not. Every server is
+    tried at once, within one -TimeoutMs, so unreachable servers do not add up.
+    #>
+    param([Parameter(Mandatory)] [string[]] $HostName, [int] $Port, [hashtable] $Options = @{}, [int] $TimeoutMs = 15000)
+    $ssh = Get-Command -Name ssh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    $checks = @(foreach ($h in $HostName) {
+            $check = @{ target = $null; client = $null; task = $null; why = '' }
+            if ($null -ne $ssh) { $check.target = Resolve-IisFtpsSshTarget -HostName $h -Port $Port -Options $Options -Ssh $ssh.Source }
+            if ($null -ne $check.target) {
+                $check.client = New-Object System.Net.Sockets.TcpClient
+                try { $check.task = $check.client.ConnectAsync($check.target.host, $check.target.port) }
+                catch { $check.why = '{0} port {1} accepts no connection ({2})' -f $check.target.host, $check.target.port, (Get-IisFtpsInnermostException $_.Exception).GetBaseException().Message }
+            }
+            $check
+        })
+    $deadline = [datetime]::UtcNow.AddMilliseconds($TimeoutMs)
+    foreach ($check in $checks) {
+        try {
+            if ($null -ne $check.task) {
+                $left = [int][math]::Max(0, ($deadline - [datetime]::UtcNow).TotalMilliseconds)
+                if (-not $check.task.Wait($left)) { $check.why = '{0} port {1} did not answer within {2} s' -f $check.target.host, $check.target.port, [int]($TimeoutMs / 1000) }
+            }
+        } catch {
+            $check.why = '{0} port {1} accepts no connection ({2})' -f $check.target.host, $check.target.port, (Get-IisFtpsInnermostException $_.Exception).GetBaseException().Message
+        } finally {
+            if ($null -ne $check.client) { $check.client.Dispose() }
+        }
+        [string]$check.why
     }
 }
 
@@ -152,9 +172,10 @@ function Invoke-IisFtpsFanOut {
         $port = $(if ($BoundParameters.ContainsKey('Port')) { [int]$BoundParameters['Port'] } else { 0 })
         $reachable = New-Object System.Collections.Generic.List[string]
         $unreachable = New-Object System.Collections.Generic.List[object]
-        foreach ($h in @($BoundParameters['HostName'])) {
-            $why = Test-IisFtpsSshConnect -HostName $h -Port $port -Options $sshOptions
-            if ($null -eq $why) { $reachable.Add($h) } else { $unreachable.Add(@{ host = $h; why = $why }) }
+        $hosts = @($BoundParameters['HostName'])
+        $whys = @(Test-IisFtpsSshConnect -HostName $hosts -Port $port -Options $sshOptions)
+        for ($i = 0; $i -lt $hosts.Count; $i++) {
+            if ($whys[$i]) { $unreachable.Add(@{ host = $hosts[$i]; why = $whys[$i] }) } else { $reachable.Add($hosts[$i]) }
         }
         $ssh = @{ HostName = $reachable.ToArray(); ErrorAction = 'SilentlyContinue'; ErrorVariable = 'connectFailures' }
         foreach ($p in 'UserName', 'KeyFilePath', 'Port') { if ($BoundParameters.ContainsKey($p)) { $ssh[$p] = $BoundParameters[$p] } }

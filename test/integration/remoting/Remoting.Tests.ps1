@@ -173,6 +173,11 @@ Describe 'Fan-out over SSH to stand-in servers' {
         & $module { param($h, $o) Test-IisFtpsSshConnect -HostName $h -Options $o } ('{0}@{1}' -f $Ssh.user, (HostOf $Ready[0])) $Remote.SSHOption | Should -BeNullOrEmpty
         $why = & $module { param($h) Test-IisFtpsSshConnect -HostName $h } ('127.0.0.1:{0}' -f $Ssh.unreachablePort)
         $why | Should -Match ('127\.0\.0\.1 port {0} accepts no connection' -f $Ssh.unreachablePort)
+        # Several servers at once: one answer each, in order.
+        $both = @(& $module { param($h, $o) Test-IisFtpsSshConnect -HostName $h -Options $o } @(('{0}@{1}' -f $Ssh.user, (HostOf $Ready[0])), ('127.0.0.1:{0}' -f $Ssh.unreachablePort)) $Remote.SSHOption)
+        $both.Count | Should -Be 2
+        $both[0] | Should -BeNullOrEmpty
+        $both[1] | Should -Match 'accepts no connection'
         # -Port applies where the name carries none; a name that looks like an option stays a name.
         & $module { param($p) Test-IisFtpsSshConnect -HostName '127.0.0.1' -Port $p } $Ssh.unreachablePort | Should -Match 'accepts no connection'
         & $module { Test-IisFtpsSshConnect -HostName '-oProxyCommand=touch /tmp/iis-ftps-never' } | Out-Null
