@@ -10,7 +10,7 @@ import { strict as assert } from 'node:assert';
 import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { join, posix } from 'node:path';
+import { join, posix, sep } from 'node:path';
 import { REPO, tempDir } from '../../support/fixture.js';
 import { type TestRegistry, readTarball, startRegistry } from '../../support/npm-registry.js';
 
@@ -185,6 +185,27 @@ describe('npm package (packed tarball, installed locally and globally)', functio
     }
     assert.ok(imports > 50, `expected to find the package's imports, found ${imports}`);
     assert.deepEqual(problems, []);
+  });
+
+  it('ships the CLI bundled, each module that finds files beside itself pointed at its own place in dist/ (scripts/bundle-cli.mjs)', () => {
+    const bundle = readTarball(tarball).filter((e) => /^package\/dist\/cli\/(main|bundle-[^/]+)\.js$/.test(e.path));
+    assert.ok(bundle.length > 2, 'dist/cli/main.js and its chunks are in the package');
+    const main = bundle.find((e) => e.path === 'package/dist/cli/main.js')!;
+    assert.match(main.data.toString('utf8'), /^#!\/usr\/bin\/env node\n/, 'the bundle keeps the shebang');
+    assert.doesNotMatch(main.data.toString('utf8'), /from "\.\/run\.js"/, "main.js is the bundle, not tsc's file");
+    // Every module of src/ that uses import.meta.url, and where it is in dist/.
+    const users = readdirSync(join(REPO, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && readFileSync(join(REPO, 'src', f), 'utf8').includes('import.meta.url'))
+      .map((f) => `dist/${f.split(sep).join('/').replace(/\.ts$/, '.js')}`)
+      .sort();
+    const relocated = new Set<string>();
+    for (const e of bundle) {
+      const text = e.data.toString('utf8');
+      for (const m of text.matchAll(/new URL\("([^"]+)", import\.meta\.url\)\.href/g)) relocated.add(posix.normalize(posix.join('dist/cli', m[1]!)));
+    }
+    // A module the CLI never loads would be missing here: the CLI loads all of them today.
+    assert.deepEqual([...relocated].sort(), users);
+    for (const f of relocated) assert.ok(entries.includes(f), `${f} is in the package`);
   });
 
   it('installs from the tarball in an empty folder, production dependencies only, though edge-js cannot be installed', () => {
