@@ -157,12 +157,18 @@ class OwnerPlan {
   /** Appends the edits of one owner's groups to `out`. */
   owner(owner: NodeId, groups: readonly Group[], out: Edit[]): void {
     const index = this.#index;
-    const edits: Edit[] = [];
-    const anchors = new Map<NodeId, NewElement[]>();
+    // Edits go straight to `out` unless an element may be pruned; the maps are made when first
+    // needed (a bulk change plans tens of thousands of owners, most with one or two edits).
+    const start = out.length;
+    const edits = out;
+    let anchors: Map<NodeId, NewElement[]> | null = null;
     /** Attribute counts after the change, for nodes whose count changes. */
-    const finalAttrCount = new Map<NodeId, number>();
-    const prune: NodeId[][] = [];
-    const anchor = (node: NodeId): NewElement[] => anchors.get(node) ?? anchors.set(node, []).get(node)!;
+    let finalAttrCount: Map<NodeId, number> | null = null;
+    let prune: NodeId[][] | null = null;
+    const anchor = (node: NodeId): NewElement[] => {
+      anchors ??= new Map();
+      return anchors.get(node) ?? anchors.set(node, []).get(node)!;
+    };
 
     for (const group of groups) {
       const { ops } = group;
@@ -209,19 +215,41 @@ class OwnerPlan {
         const at = total > 0 ? index.valueEnd(first + total - 1) + 1 : index.nameEnd(node);
         edits.push({ start: at, end: at, text: this.#shared(added) });
       }
-      if (count !== total) finalAttrCount.set(node, count);
+      if (count !== total) (finalAttrCount ??= new Map()).set(node, count);
       // Only a removal empties an element; one that was empty before is left as the user wrote it.
-      if (count === 0 && removedAny) prune.push(chain);
+      if (count === 0 && removedAny) (prune ??= []).push(chain);
     }
 
-    // Prune elements left with nothing, bottom-up, never the site or siteDefaults itself.
+    if (prune) this.#prune(prune, anchors, finalAttrCount, out, start);
+    if (anchors) {
+      for (const [node, children] of anchors as Map<NodeId, NewElement[]>) {
+        const e = insertChildren(index, this.#nl, node, children);
+        out.push({ start: e.start, end: e.end, text: this.#shared(e.text) });
+      }
+    }
+    if (this.#removals.length) {
+      for (const r of this.#removals) out.push(r);
+      this.#removals.length = 0;
+    }
+  }
+
+  /** Removed elements, put after the owner's insertions (the order edits were always given in). */
+  readonly #removals: Edit[] = [];
+
+  /**
+   * Prunes elements left with nothing, bottom-up, never the site or siteDefaults itself. The
+   * owner's edits (out[start...]) inside a removed element go with it; nested removals fold
+   * into the outermost.
+   */
+  #prune(prune: readonly NodeId[][], anchors: ReadonlyMap<NodeId, NewElement[]> | null, finalAttrCount: ReadonlyMap<NodeId, number> | null, out: Edit[], start: number): void {
+    const index = this.#index;
     const removed = new Set<NodeId>();
     const removedChildren = new Map<NodeId, NodeId[]>();
     for (const chain of prune) {
       for (let i = chain.length - 1; i >= 1; i--) {
         const node = chain[i]!;
-        if (removed.has(node) || anchors.has(node)) break;
-        const attrs = finalAttrCount.get(node) ?? index.attrCountOf(node);
+        if (removed.has(node) || anchors?.has(node)) break;
+        const attrs = finalAttrCount?.get(node) ?? index.attrCountOf(node);
         if (attrs > 0 || hasOtherContent(index, node, removedChildren.get(node) ?? [])) break;
         removed.add(node);
         const parent = chain[i - 1]!;
@@ -229,14 +257,12 @@ class OwnerPlan {
       }
     }
 
-    // Removed elements take the edits inside them along; nested removals fold into the outermost.
-    const topRemoved = removed.size === 0 ? [] : outermost([...removed].map((node) => wholeLines(index, node)));
-    for (const e of edits) if (topRemoved.length === 0 || !within(topRemoved, e)) out.push(e);
-    for (const [node, children] of anchors) {
-      const e = insertChildren(index, this.#nl, node, children);
-      out.push({ start: e.start, end: e.end, text: this.#shared(e.text) });
-    }
-    for (const r of topRemoved) out.push(r);
+    if (removed.size === 0) return;
+    const topRemoved = outermost([...removed].map((node) => wholeLines(index, node)));
+    const kept = out.slice(start).filter((e) => !within(topRemoved, e));
+    out.length = start;
+    for (const e of kept) out.push(e);
+    for (const r of topRemoved) this.#removals.push(r);
   }
 }
 

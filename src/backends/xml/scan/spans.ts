@@ -228,16 +228,32 @@ export class SpanIndex {
   }
 }
 
-/** The line indentation of the element starting at `offset`: the blanks between the line start and `<`. */
+const isBlankOnLine = (c: number): boolean => c === 0x20 || c === 0x09;
+
+/** Offset where the line holding `offset` starts: just after the `\n` before it, or 0. */
+function lineStartOf(text: TextSource, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/**
+ * The line indentation of the element starting at `offset`: the blanks between the line start
+ * and `<` (or, when something else stands before it on the line, the blanks the line starts with).
+ * Walks the characters instead of slicing the line: a bulk change asks this of every site.
+ */
 export function indentAt(text: TextSource, offset: number): string {
   if (offset < 0) return '';
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const lead = text.slice(lineStart, offset);
-  return /^[ \t]*$/.test(lead) ? lead : (/^[ \t]*/.exec(lead)?.[0] ?? '');
+  const lineStart = lineStartOf(text, offset);
+  let i = lineStart;
+  while (i < offset && isBlankOnLine(text.charCodeAt(i))) i++;
+  return i === lineStart ? '' : text.slice(lineStart, i);
 }
 
 /** True when only blanks stand between the line start and `offset`. */
 export function startsLine(text: TextSource, offset: number): boolean {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*$/.test(text.slice(lineStart, offset));
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) return true;
+    if (!isBlankOnLine(c)) return false;
+  }
+  return true;
 }
