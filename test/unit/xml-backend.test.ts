@@ -222,6 +222,34 @@ describe('xml backend', () => {
       assert.equal(snap.sites[0]!.elements['ssl']!['serverCertStoreName'], `it's "mine" & <yours>`);
     });
 
+    it('finds every attribute of a start tag spread over lines, with blanks around = and both quotes, and where its attributes end', async () => {
+      const tag = `<sslClientCertificates\r\n\t clientCertificatePolicy = 'CertAllow'\tvalidationFlags="CertChainCacheOnlyUrlRetrieval"\r\n  revocationUrlRetrievalTimeout  =\r\n  "00:00:30"   />`;
+      const site = `<site name="a" id="1"><ftpServer><security>\n${tag}\n</security></ftpServer></site>\n<site name="b"\tid="2"  serverAutoStart="true"\r\n   />`;
+      const path = writeTemp(`<configuration><system.applicationHost><sites>\n${site}\n</sites></system.applicationHost></configuration>\n`);
+      await commit(
+        path,
+        change({ name: 'a', id: 1 }, 'clientCertificatePolicy', 'CertRequire'),
+        change({ name: 'a', id: 1 }, 'revocationUrlRetrievalTimeout', '00:01:00'),
+        change({ name: 'a', id: 1 }, 'useActiveDirectoryMapping', true),
+        change({ name: 'b', id: 2 }, 'ssl128', true),
+      );
+      const text = readText(path);
+      assert.ok(
+        text.includes(`<sslClientCertificates\r\n\t clientCertificatePolicy = 'CertRequire'\tvalidationFlags="CertChainCacheOnlyUrlRetrieval"\r\n  revocationUrlRetrievalTimeout  =\r\n  "00:01:00" useActiveDirectoryMapping="true"   />`),
+        text,
+      );
+      // A self-closing site is opened right after its last attribute; the blanks before `/>` go with the `/`.
+      assert.ok(text.includes(`<site name="b"\tid="2"  serverAutoStart="true">`), text);
+      assert.ok(!text.includes('serverAutoStart="true"\r\n   />'), text);
+      const snap = await new XmlBackend({ path }).read({ elements: elementPaths, sites: [{ name: 'a' }] });
+      assert.deepEqual(snap.sites[0]!.elements['sslClientCertificates'], {
+        clientCertificatePolicy: 'CertRequire',
+        validationFlags: 'CertChainCacheOnlyUrlRetrieval',
+        revocationUrlRetrievalTimeout: '00:01:00',
+        useActiveDirectoryMapping: 'true',
+      });
+    });
+
     it('keeps LF endings, tabs and a byte-order mark', async () => {
       const text = config(`<site name="a" id="1">\n    <ftpServer />\n</site>`, '\n', '\t');
       const path = writeTemp(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));

@@ -147,33 +147,45 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
     return at < 0 ? -1 : at + base;
   };
 
+  /** The character code at a document offset inside the window. */
+  const codeAt = (at: number): number => {
+    const a = at - base;
+    const h = head.length;
+    return a >= h ? body.charCodeAt(a - h) : head.charCodeAt(a);
+  };
+
   /**
    * Records an element whose start tag just ended. The parser has accepted the tag as
    * well-formed, so a plain walk over it finds each attribute's span exactly; attributes are
-   * recorded for elements below a site or siteDefaults, the ones edits touch.
+   * recorded for elements below a site or siteDefaults, the ones edits touch. For the others
+   * (`<sites>`, `<site>`, `<siteDefaults>`) only where the attributes end is needed: found
+   * from the tag's end, since after the last value's closing quote only blanks, `/` and `>` come.
    */
   const record = (tag: SaxesTagPlain, tagStart: number, parentStart: number, withAttrs: boolean): NodeId => {
     const startTagEnd = parser.position;
+    if (!withAttrs) {
+      let k = startTagEnd - 2; // before `>`
+      if (tag.isSelfClosing) k--; // before `/`
+      while (isBlank(codeAt(k))) k--;
+      return index.openNode({ name: tag.name, start: tagStart, startTagEnd, selfClosing: tag.isSelfClosing, attrsEnd: k + 1, parentStart });
+    }
     // The start tag as one string: its attributes are walked with plain string operations.
     const t = textAt(tagStart, startTagEnd);
-    const end = t.length;
     let k = 1 + tag.name.length;
     let attrsEnd = k;
     const node = index.openNode({ name: tag.name, start: tagStart, startTagEnd, selfClosing: tag.isSelfClosing, attrsEnd: tagStart + attrsEnd, parentStart });
-    for (;;) {
-      while (k < end && isBlank(t.charCodeAt(k))) k++;
-      const c = t.charCodeAt(k);
-      if (k >= end || c === 0x3e /* > */ || c === 0x2f /* / */) break;
+    // The parser's attributes come in document order (an XML name is never an array index, so
+    // the object keeps the order they were set in): each name is the next one in the tag.
+    const attributes = tag.attributes;
+    for (const name in attributes) {
+      while (isBlank(t.charCodeAt(k))) k++;
       const start = k;
-      while (k < end && t.charCodeAt(k) !== 0x3d /* = */ && !isBlank(t.charCodeAt(k))) k++;
-      const name = t.slice(start, k);
-      while (t.charCodeAt(k) !== 0x3d) k++;
-      k++;
+      k = t.indexOf('=', k + name.length) + 1;
       while (isBlank(t.charCodeAt(k))) k++;
       const single = t.charCodeAt(k) === 0x27; /* ' */
       const valueStart = k + 1;
       const valueEnd = t.indexOf(single ? "'" : '"', valueStart);
-      if (withAttrs) index.addAttr(name, tagStart + start, tagStart + valueStart, tagStart + valueEnd, tag.attributes[name] ?? '', single);
+      index.addAttr(name, tagStart + start, tagStart + valueStart, tagStart + valueEnd, attributes[name]!, single);
       k = attrsEnd = valueEnd + 1;
     }
     index.setAttrsEnd(node, tagStart + attrsEnd);
