@@ -141,6 +141,19 @@ describe('offline backend at scale', () => {
       assert.ok(other.index.sites.entries().every((_, s) => other.index.sites.node(s) >= 0));
     });
 
+    it('a read of every site serves changes to any of them, and a site not in the file is still refused', async () => {
+      const path = copyFixture();
+      const cache = new DocumentCache();
+      const read = cache.read(path, { elements: elementPaths, allSites: true });
+      const many = { version: read.version, changes: [change(PARTNER, 'ssl128', true), change({ name: 'Public Drop', id: 2 }, 'ssl128', true)] };
+      assert.equal(cache.forChanges(path, many), read);
+      const b = new XmlBackend({ path, backup: false });
+      const snap = await b.read({ elements: elementPaths, allSites: true });
+      const before = readFileSync(path);
+      await expectError(b.commit({ version: snap.version, changes: [change({ name: 'Nowhere', id: 99 }, 'ssl128', true)] }), 'SITE_NOT_FOUND');
+      assert.deepEqual(readFileSync(path), before);
+    });
+
     it('a same-size change on disk between read and commit is a CONFLICT, and nothing is written', async () => {
       const path = copyFixture();
       const b = new XmlBackend({ path, backup: false });

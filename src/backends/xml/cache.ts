@@ -37,6 +37,8 @@ function holdsSites(doc: SitesDocument, changes: ChangeSet): boolean {
 export class DocumentCache {
   #doc: SitesDocument | null = null;
   #trie: PathTrie | null = null;
+  /** The kept document was scanned with no site filter: it built every site, so none need looking up. */
+  #everySite = false;
 
   /** Reads and scans for a query, building nodes only for the sites it names, and keeps the result. */
   read(path: string, query: ReadQuery): SitesDocument {
@@ -46,6 +48,7 @@ export class DocumentCache {
     const doc = loadSites(path, trie, filter ? { siteFilter: filter } : {});
     this.#doc = doc;
     this.#trie = trie;
+    this.#everySite = filter === undefined;
     return doc;
   }
 
@@ -58,7 +61,7 @@ export class DocumentCache {
       kept.main.file.path === path &&
       kept.version === changes.version &&
       trieCovers(this.#trie!, trie) &&
-      holdsSites(kept, changes) &&
+      (this.#everySite || holdsSites(kept, changes)) &&
       kept.main.looksUnchanged() &&
       (kept.file === kept.main || kept.file.looksUnchanged())
     ) {
@@ -72,5 +75,6 @@ export class DocumentCache {
   forget(): void {
     this.#doc = null;
     this.#trie = null;
+    this.#everySite = false;
   }
 }
