@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type BigIntStats, closeSync, openSync, readSync, statSync } from 'node:fs';
 import { IisFtpsError } from '../../../errors/errors.js';
-import { Gather } from './gather.js';
+import { Gather, PASS_THROUGH_BYTES } from './gather.js';
 import type { OffsetMap } from './offsets.js';
 import type { TextSource } from './text.js';
 import { UTF8_BOM } from './utf8.js';
@@ -207,29 +207,47 @@ export class FileSource implements TextSource {
           eof = true;
         } else sha.update(buf.subarray(0, bufLen));
       };
-      const out = new Gather();
-      /** Moves to byte `to`, yielding the bytes passed over when `copy`. */
-      const advance = function* (to: number, copy: boolean): Iterable<Uint8Array> {
-        while (pos < to) {
-          if (pos >= bufAt + bufLen) {
-            fill();
-            if (eof) return;
-          }
-          const end = Math.min(to, bufAt + bufLen);
-          if (copy) yield* out.bytes(buf.subarray(pos - bufAt, end - bufAt));
-          pos = end;
+      /** Moves to byte `to` without copying (what is passed over is still read and hashed). */
+      const skip = (to: number): void => {
+        while (pos < to && !eof) {
+          if (pos >= bufAt + bufLen) fill();
+          else pos = Math.min(to, bufAt + bufLen);
         }
       };
+      const out = new Gather();
       if (bom) yield* out.bytes(UTF8_BOM);
-      yield* advance(this.#bomBytes, false);
+      skip(this.#bomBytes);
+      // One loop, no generator per part: a bulk change's content has tens of thousands of them.
       for (const part of parts) {
-        if (typeof part === 'string') yield* out.text(part, 0, part.length, 'utf8');
-        else {
-          const to = this.#byte(part[1]);
-          yield* advance(this.#byte(part[0]), false);
-          yield* advance(to, true);
-          if (pos < to) throw changedOnDisk(this.file.path);
+        if (typeof part === 'string') {
+          for (let at = 0; at < part.length; ) {
+            at = out.encode(part, at, part.length, 'utf8');
+            if (at < part.length) yield out.take();
+          }
+          continue;
         }
+        const from = this.#byte(part[0]);
+        const to = this.#byte(part[1]);
+        skip(from);
+        while (pos < to && !eof) {
+          if (pos >= bufAt + bufLen) {
+            fill();
+            continue;
+          }
+          const end = Math.min(to, bufAt + bufLen);
+          const range = buf.subarray(pos - bufAt, end - bufAt);
+          if (range.length >= PASS_THROUGH_BYTES) {
+            if (out.pending) yield out.take();
+            yield range;
+          } else {
+            for (let off = 0; off < range.length; ) {
+              off = out.copy(range, off);
+              if (out.full) yield out.take();
+            }
+          }
+          pos = end;
+        }
+        if (pos < to) throw changedOnDisk(this.file.path);
       }
       // The rest of the file is read too: the hash covers every byte.
       while (!eof) {
