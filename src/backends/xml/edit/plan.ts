@@ -157,10 +157,9 @@ class OwnerPlan {
   /** Appends the edits of one owner's groups to `out`. */
   owner(owner: NodeId, groups: readonly Group[], out: Edit[]): void {
     const index = this.#index;
-    // Edits go straight to `out` unless an element may be pruned; the maps are made when first
-    // needed (a bulk change plans tens of thousands of owners, most with one or two edits).
+    // Edits go straight to `out` (those inside a pruned element are taken back out); the maps are
+    // made when first needed (a bulk change plans tens of thousands of owners, most with one or two edits).
     const start = out.length;
-    const edits = out;
     let anchors: Map<NodeId, NewElement[]> | null = null;
     /** Attribute counts after the change, for nodes whose count changes. */
     let finalAttrCount: Map<NodeId, number> | null = null;
@@ -198,11 +197,11 @@ class OwnerPlan {
         const value = opOf(ops, index.attrName(a));
         if (value === undefined) continue;
         if (value === null) {
-          edits.push({ start: a > first ? index.valueEnd(a - 1) + 1 : index.nameEnd(node), end: index.valueEnd(a) + 1, text: '' });
+          out.push({ start: a > first ? index.valueEnd(a - 1) + 1 : index.nameEnd(node), end: index.valueEnd(a) + 1, text: '' });
           count--;
           removedAny = true;
         } else if (value !== index.value(a)) {
-          edits.push({ start: index.valueStart(a), end: index.valueEnd(a), text: this.#escape(value, index.quote(a)) });
+          out.push({ start: index.valueStart(a), end: index.valueEnd(a), text: this.#escape(value, index.quote(a)) });
         }
       }
       let added = '';
@@ -213,35 +212,30 @@ class OwnerPlan {
       }
       if (added !== '') {
         const at = total > 0 ? index.valueEnd(first + total - 1) + 1 : index.nameEnd(node);
-        edits.push({ start: at, end: at, text: this.#shared(added) });
+        out.push({ start: at, end: at, text: this.#shared(added) });
       }
       if (count !== total) (finalAttrCount ??= new Map()).set(node, count);
       // Only a removal empties an element; one that was empty before is left as the user wrote it.
       if (count === 0 && removedAny) (prune ??= []).push(chain);
     }
 
-    if (prune) this.#prune(prune, anchors, finalAttrCount, out, start);
+    const removals = prune ? this.#prune(prune, anchors, finalAttrCount, out, start) : [];
     if (anchors) {
       for (const [node, children] of anchors as Map<NodeId, NewElement[]>) {
         const e = insertChildren(index, this.#nl, node, children);
         out.push({ start: e.start, end: e.end, text: this.#shared(e.text) });
       }
     }
-    if (this.#removals.length) {
-      for (const r of this.#removals) out.push(r);
-      this.#removals.length = 0;
-    }
+    // Removals come after the owner's insertions.
+    for (const r of removals) out.push(r);
   }
 
-  /** Removed elements, put after the owner's insertions (the order edits were always given in). */
-  readonly #removals: Edit[] = [];
-
   /**
-   * Prunes elements left with nothing, bottom-up, never the site or siteDefaults itself. The
-   * owner's edits (out[start...]) inside a removed element go with it; nested removals fold
-   * into the outermost.
+   * Prunes elements left with nothing, bottom-up, never the site or siteDefaults itself, and
+   * returns their removals. The owner's edits (out[start...]) inside a removed element go with
+   * it; nested removals fold into the outermost.
    */
-  #prune(prune: readonly NodeId[][], anchors: ReadonlyMap<NodeId, NewElement[]> | null, finalAttrCount: ReadonlyMap<NodeId, number> | null, out: Edit[], start: number): void {
+  #prune(prune: readonly NodeId[][], anchors: ReadonlyMap<NodeId, NewElement[]> | null, finalAttrCount: ReadonlyMap<NodeId, number> | null, out: Edit[], start: number): Edit[] {
     const index = this.#index;
     const removed = new Set<NodeId>();
     const removedChildren = new Map<NodeId, NodeId[]>();
@@ -257,12 +251,12 @@ class OwnerPlan {
       }
     }
 
-    if (removed.size === 0) return;
+    if (removed.size === 0) return [];
     const topRemoved = outermost([...removed].map((node) => wholeLines(index, node)));
     const kept = out.slice(start).filter((e) => !within(topRemoved, e));
     out.length = start;
     for (const e of kept) out.push(e);
-    for (const r of topRemoved) this.#removals.push(r);
+    return topRemoved;
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type BigIntStats, closeSync, openSync, readSync, statSync } from 'node:fs';
 import { IisFtpsError } from '../../../errors/errors.js';
-import { Gather, PASS_THROUGH_BYTES } from './gather.js';
+import { Gather } from './gather.js';
 import type { OffsetMap } from './offsets.js';
 import type { TextSource } from './text.js';
 import { UTF8_BOM } from './utf8.js';
@@ -217,13 +217,10 @@ export class FileSource implements TextSource {
       const out = new Gather();
       if (bom) yield* out.bytes(UTF8_BOM);
       skip(this.#bomBytes);
-      // One loop, no generator per part: a bulk change's content has tens of thousands of them.
+      // Passing over is plain calls; only the bytes copied go through the gatherer.
       for (const part of parts) {
         if (typeof part === 'string') {
-          for (let at = 0; at < part.length; ) {
-            at = out.encode(part, at, part.length, 'utf8');
-            if (at < part.length) yield out.take();
-          }
+          yield* out.text(part, 0, part.length, 'utf8');
           continue;
         }
         const from = this.#byte(part[0]);
@@ -235,16 +232,7 @@ export class FileSource implements TextSource {
             continue;
           }
           const end = Math.min(to, bufAt + bufLen);
-          const range = buf.subarray(pos - bufAt, end - bufAt);
-          if (range.length >= PASS_THROUGH_BYTES) {
-            if (out.pending) yield out.take();
-            yield range;
-          } else {
-            for (let off = 0; off < range.length; ) {
-              off = out.copy(range, off);
-              if (out.full) yield out.take();
-            }
-          }
+          yield* out.bytes(buf.subarray(pos - bufAt, end - bufAt));
           pos = end;
         }
         if (pos < to) throw changedOnDisk(this.file.path);

@@ -230,11 +230,6 @@ export class SpanIndex {
 
 const isBlankOnLine = (c: number): boolean => c === 0x20 || c === 0x09;
 
-/** Offset where the line holding `offset` starts: just after the `\n` before it, or 0. */
-function lineStartOf(text: TextSource, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
 /**
  * The line indentation of the element starting at `offset`: the blanks between the line start
  * and `<` (or, when something else stands before it on the line, the blanks the line starts with).
@@ -242,7 +237,7 @@ function lineStartOf(text: TextSource, offset: number): number {
  */
 export function indentAt(text: TextSource, offset: number): string {
   if (offset < 0) return '';
-  const lineStart = lineStartOf(text, offset);
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   let i = lineStart;
   while (i < offset && isBlankOnLine(text.charCodeAt(i))) i++;
   return i === lineStart ? '' : text.slice(lineStart, i);
