@@ -14,7 +14,7 @@
  * - peak RSS of every run of every operation on those files, as a multiple of the file's size:
  *   the max over runs, not the median.
  *
- * The CLI runs as installed (dist/cli/main.js; `npm run bench` builds first), with its default
+ * The CLI runs as installed (dist/cli/bin.cjs; `npm run bench` builds first), with its default
  * backup. Exits 1 when a correctness check fails (a no-op that wrote, a set that did not);
  * missed targets are reported, not fatal.
  */
@@ -31,7 +31,7 @@ import { generateVariedConfig } from './generate-varied.js';
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const WORKER = here('./worker.mjs');
 const RSS = here('./rss.mjs');
-const CLI = here('../dist/cli/main.js');
+const CLI = here('../dist/cli/bin.cjs');
 const SET = ['--client-certificate-policy', 'CertRequire', '--ssl128', 'true'];
 
 interface Run {

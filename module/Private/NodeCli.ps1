@@ -5,14 +5,14 @@
 function Resolve-IisFtpsCli {
     <#
     The program and leading arguments that run the iis-ftps CLI: $env:IIS_FTPS_CLI (its
-    dist/cli/main.js, run with node), else the iis-ftps command on PATH (what
+    dist/cli/bin.cjs, run with node), else the iis-ftps command on PATH (what
     'npm install --global iis-ftps' puts there). Throws BACKEND_UNAVAILABLE saying what to install.
     #>
     $isWin = [System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT
     $script = $null
     if ($env:IIS_FTPS_CLI) {
         if (-not (Test-Path -LiteralPath $env:IIS_FTPS_CLI -PathType Leaf)) {
-            throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("IIS_FTPS_CLI names '{0}', which is not a file; point it at the iis-ftps CLI's dist/cli/main.js, or unset it to use iis-ftps on PATH." -f $env:IIS_FTPS_CLI))
+            throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message ("IIS_FTPS_CLI names '{0}', which is not a file; point it at the iis-ftps CLI's dist/cli/bin.cjs, or unset it to use iis-ftps on PATH." -f $env:IIS_FTPS_CLI))
         }
         $script = [System.IO.Path]::GetFullPath($env:IIS_FTPS_CLI)
     } else {
@@ -21,12 +21,12 @@ function Resolve-IisFtpsCli {
             $found = $cmd[0].Source
             if (-not $isWin) { return @{ file = $found; arguments = @() } }
             # npm's Windows shims are .cmd files, run by cmd.exe: run the script they point at with node instead.
-            $shimmed = Join-Path (Split-Path -Parent $found) (Join-Path 'node_modules' (Join-Path 'iis-ftps' (Join-Path 'dist' (Join-Path 'cli' 'main.js'))))
+            $shimmed = Join-Path (Split-Path -Parent $found) (Join-Path 'node_modules' (Join-Path 'iis-ftps' (Join-Path 'dist' (Join-Path 'cli' 'bin.cjs'))))
             if (Test-Path -LiteralPath $shimmed -PathType Leaf) { $script = $shimmed }
         }
     }
     if ($null -eq $script) {
-        throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message "-ConfigPath needs the iis-ftps command on this system, and it is not on PATH: install Node.js 20.19 or later, then run 'npm install --global iis-ftps' (or set IIS_FTPS_CLI to the path of its dist/cli/main.js).")
+        throw (New-IisFtpsException -Code BACKEND_UNAVAILABLE -Message "-ConfigPath needs the iis-ftps command on this system, and it is not on PATH: install Node.js 20.19 or later, then run 'npm install --global iis-ftps' (or set IIS_FTPS_CLI to the path of its dist/cli/bin.cjs).")
     }
     $node = @(Get-Command -Name node -CommandType Application -ErrorAction SilentlyContinue)
     if ($node.Count -eq 0) {

@@ -1,9 +1,6 @@
 #!/usr/bin/env node
-import { run } from './run.js';
+// The CLI from its modules (`tsx src/cli/main.ts`, or tsc's dist/cli/main.js). As installed,
+// `iis-ftps` is dist/cli/bin.cjs, which runs the same `run` from one bundle (scripts/bundle-cli.mjs).
+import { processIo, run } from './run.js';
 
-const code = await run(process.argv.slice(2), {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  stderrIsTTY: process.stderr.isTTY === true,
-});
-process.exitCode = code;
+process.exitCode = await run(process.argv.slice(2), processIo());

@@ -281,6 +281,15 @@ function reportError(e: unknown, json: boolean, io: CliIo): number {
   return exitCodeFor(e.code);
 }
 
+/** The process's own streams: what `iis-ftps` runs with. */
+export function processIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    stderrIsTTY: process.stderr.isTTY === true,
+  };
+}
+
 /** Runs the CLI and returns its exit code; never throws. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv[0] === 'dsc') return (await import('../dsc/cli.js')).runDsc(argv.slice(1), io); // the DSC v3 resource's commands (src/dsc/)

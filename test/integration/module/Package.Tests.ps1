@@ -223,7 +223,7 @@ Get-IisFtpsSetting -SiteDefaults -ConfigPath $env:T_CONFIG
 Out-Answer ([pscustomobject]@{ unexpected = 'no error' })
 '@
         $r.id | Should -Be 'BACKEND_UNAVAILABLE,Get-IisFtpsSetting'
-        $r.error | Should -Be "-ConfigPath needs the iis-ftps command on this system, and it is not on PATH: install Node.js 20.19 or later, then run 'npm install --global iis-ftps' (or set IIS_FTPS_CLI to the path of its dist/cli/main.js)."
+        $r.error | Should -Be "-ConfigPath needs the iis-ftps command on this system, and it is not on PATH: install Node.js 20.19 or later, then run 'npm install --global iis-ftps' (or set IIS_FTPS_CLI to the path of its dist/cli/bin.cjs)."
         @($r.error -split '(?<=[.!?])\s+') | Should -HaveCount 1 -Because 'the message is one sentence'
         (Get-FileHash -LiteralPath $config).Hash | Should -Be $before
     }

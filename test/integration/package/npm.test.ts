@@ -148,7 +148,7 @@ describe('npm package (packed tarball, installed locally and globally)', functio
   });
 
   it('packs what runs, and neither sources, tests, the PowerShell module nor source maps', () => {
-    for (const f of ['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'ps/IisFtps.Core.ps1', 'src/engine/Engine.cs', 'examples/applicationHost.config', 'scripts/build-edge.mjs']) {
+    for (const f of ['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/bin.cjs', 'dist/cli/bundle.cjs', 'dist/cli/bundle.cjs.cache', 'ps/IisFtps.Core.ps1', 'src/engine/Engine.cs', 'examples/applicationHost.config', 'scripts/build-edge.mjs']) {
       assert.ok(entries.includes(f), `${f} is missing from the tarball`);
     }
     // The engine's C# is the one source that ships: the live backends compile it where they run.
@@ -188,24 +188,37 @@ describe('npm package (packed tarball, installed locally and globally)', functio
   });
 
   it('ships the CLI bundled, each module that finds files beside itself pointed at its own place in dist/ (scripts/bundle-cli.mjs)', () => {
-    const bundle = readTarball(tarball).filter((e) => /^package\/dist\/cli\/(main|bundle-[^/]+)\.js$/.test(e.path));
-    assert.ok(bundle.length > 2, 'dist/cli/main.js and its chunks are in the package');
-    const main = bundle.find((e) => e.path === 'package/dist/cli/main.js')!;
-    assert.match(main.data.toString('utf8'), /^#!\/usr\/bin\/env node\n/, 'the bundle keeps the shebang');
-    assert.doesNotMatch(main.data.toString('utf8'), /from "\.\/run\.js"/, "main.js is the bundle, not tsc's file");
+    const files = new Map(readTarball(tarball).map((e) => [e.path.replace(/^package\//, ''), e.data]));
+    assert.equal((pkg as unknown as { bin: Record<string, string> }).bin['iis-ftps'], 'dist/cli/bin.cjs');
+    assert.match(files.get('dist/cli/bin.cjs')!.toString('utf8'), /^#!\/usr\/bin\/env node\n/, 'the command keeps the shebang');
+    const bundle = files.get('dist/cli/bundle.cjs')!.toString('utf8');
+    assert.doesNotMatch(bundle, /require\("\.\/run\.js"\)|from "\.\/run\.js"/, "bundle.cjs holds the CLI's modules, it does not load tsc's files");
+    assert.ok(files.get('dist/cli/bundle.cjs.cache')!.length > 1000, 'the code cache ships');
     // Every module of src/ that uses import.meta.url, and where it is in dist/.
     const users = readdirSync(join(REPO, 'src'), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.ts') && readFileSync(join(REPO, 'src', f), 'utf8').includes('import.meta.url'))
       .map((f) => `dist/${f.split(sep).join('/').replace(/\.ts$/, '.js')}`)
       .sort();
     const relocated = new Set<string>();
-    for (const e of bundle) {
-      const text = e.data.toString('utf8');
-      for (const m of text.matchAll(/new URL\("([^"]+)", import\.meta\.url\)\.href/g)) relocated.add(posix.normalize(posix.join('dist/cli', m[1]!)));
-    }
+    for (const m of bundle.matchAll(/new URL\("([^"]+)", __iisFtpsBundleUrl\)\.href/g)) relocated.add(posix.normalize(posix.join('dist/cli', m[1]!)));
     // A module the CLI never loads would be missing here: the CLI loads all of them today.
     assert.deepEqual([...relocated].sort(), users);
     for (const f of relocated) assert.ok(entries.includes(f), `${f} is in the package`);
+  });
+
+  it('runs the bundle with its code cache, and without it when V8 refuses the cache (src/cli/bin.cts)', () => {
+    const bin = join(consumer, 'node_modules', 'iis-ftps', 'dist', 'cli', 'bin.cjs');
+    const probe = (cache: string): { rejected: boolean; code: number; out: string } => {
+      const script = `const { loadBundle } = require(${JSON.stringify(bin)});
+        const { bundle, script } = loadBundle(undefined, ${cache});
+        let out = '';
+        bundle.run(['--version'], { stdout: (t) => (out += t), stderr: (t) => (out += t) }).then((code) => console.log(JSON.stringify({ rejected: script.cachedDataRejected === true, code, out })));`;
+      return JSON.parse(ok(run(process.execPath, ['-e', script], { cwd: work }), 'loadBundle')) as { rejected: boolean; code: number; out: string };
+    };
+    // The cache the build made, for the Node that built it (this one): accepted.
+    assert.deepEqual(probe('undefined'), { rejected: false, code: 0, out: `${pkg.version}\n` });
+    // Bytes V8 cannot use (as a cache from another Node version would be): refused, and the command runs all the same.
+    assert.deepEqual(probe("Buffer.from('not a code cache')"), { rejected: true, code: 0, out: `${pkg.version}\n` });
   });
 
   it('installs from the tarball in an empty folder, production dependencies only, though edge-js cannot be installed', () => {
