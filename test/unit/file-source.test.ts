@@ -10,7 +10,7 @@ import { OffsetMap } from '../../src/backends/xml/file/offsets.js';
 import { FileSource, stampOf } from '../../src/backends/xml/file/source.js';
 import { StringSource } from '../../src/backends/xml/file/text.js';
 import { pathTrie, scan } from '../../src/backends/xml/scan/scan.js';
-import type { NodeId, SpanIndex } from '../../src/backends/xml/scan/spans.js';
+import { type NodeId, type SpanIndex, linePrefix } from '../../src/backends/xml/scan/spans.js';
 import { applyEdits } from '../../src/edits/edits.js';
 import { elementPaths } from '../../src/schema/index.js';
 import { generateConfig } from '../../bench/generate.js';
@@ -121,6 +121,34 @@ describe('offline backend without the text in memory', () => {
       );
       assert.ok(Number.isNaN(source.charCodeAt(text.length)));
       assert.equal(source.lastIndexOf('\n', -1), -1);
+    });
+
+    it('tells the same line prefix (line start, indentation, only blanks before) from the file as from the text', () => {
+      // The reference, by its definition: the line's leading blanks, and whether nothing else stands before the offset.
+      const expected = (text: string, offset: number) => {
+        const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+        const indent = /^[ \t]*/.exec(text.slice(lineStart))![0].slice(0, offset - lineStart);
+        return { lineStart, indent, startsLine: lineStart + indent.length === offset };
+      };
+      // Indentation longer than one peek at the line (256 characters), tabs, and text before the `<`.
+      const extra = `${' '.repeat(300)}<deep />\r\n\t\t<tabbed />  x <after />\r\n</configuration>`;
+      const text = `${largeMixedConfig().replace(/<\/configuration>\s*$/, extra)}\r\n${' '.repeat(600)}`;
+      const path = writeTemp(Buffer.from(text));
+      const { source } = scanFile(path, trie);
+      const at = boundaries(text);
+      const cases = [0, text.indexOf('<deep'), text.indexOf('<tabbed'), text.indexOf('<after'), text.length - 300, text.length];
+      for (const offset of cases) {
+        assert.deepEqual(linePrefix(new StringSource(text), offset), expected(text, offset), `text, offset ${offset}`);
+        assert.deepEqual(linePrefix(source, offset), expected(text, offset), `file, offset ${offset}`);
+      }
+      assert.equal(linePrefix(source, text.indexOf('<deep')).indent.length, 300);
+      assert.equal(linePrefix(source, text.indexOf('<after')).startsLine, false);
+      fc.assert(
+        fc.property(fc.nat(at.length - 1), (k) => {
+          assert.deepEqual(linePrefix(source, at[k]!), expected(text, at[k]!));
+        }),
+        { numRuns: 300 },
+      );
     });
 
     it('a copy of the file fails with CONFLICT when its bytes are not the version scanned, even with the same size and time', () => {

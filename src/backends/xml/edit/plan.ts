@@ -1,6 +1,6 @@
 import type { Change } from '../../../contract/index.js';
 import { IisFtpsError } from '../../../errors/errors.js';
-import { type NodeId, type SpanIndex, indentAt, startsLine } from '../scan/spans.js';
+import { type NodeId, type SpanIndex, linePrefix } from '../scan/spans.js';
 import { escapeAttribute } from './escape.js';
 import type { Edit } from '../../../edits/edits.js';
 
@@ -330,24 +330,26 @@ function within(ranges: readonly Edit[], e: Edit): boolean {
 function wholeLines(index: SpanIndex, node: NodeId): Edit {
   const text = index.source;
   const start = index.start(node);
-  if (!startsLine(text, start)) return { start, end: index.end(node), text: '' };
+  const line = linePrefix(text, start);
+  if (!line.startsLine) return { start, end: index.end(node), text: '' };
   let end = index.end(node);
   while (text.charCodeAt(end) === 0x20 || text.charCodeAt(end) === 0x09) end++;
   if (text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a) end += 2;
   else if (text.charCodeAt(end) === 0x0a) end += 1;
   else if (end < text.length) return { start, end: index.end(node), text: '' };
-  return { start: text.lastIndexOf('\n', start - 1) + 1, end, text: '' };
+  return { start: line.lineStart, end, text: '' };
 }
 
 function insertChildren(index: SpanIndex, nl: string, anchor: NodeId, children: readonly NewElement[]): Edit {
   const text = index.source;
   const name = index.name(anchor);
-  const aIndent = indentAt(text, index.start(anchor));
+  const aIndent = linePrefix(text, index.start(anchor)).indent;
   const parentStart = index.parentStart(anchor);
-  const pIndent = parentStart >= 0 ? indentAt(text, parentStart) : '';
+  const pIndent = parentStart >= 0 ? linePrefix(text, parentStart).indent : '';
   const baseUnit = aIndent.length > pIndent.length && aIndent.startsWith(pIndent) ? aIndent.slice(pIndent.length) : '    ';
   const firstChild = index.firstChildStart(anchor);
-  const childIndent = firstChild >= 0 && startsLine(text, firstChild) ? indentAt(text, firstChild) : aIndent + baseUnit;
+  const first = firstChild >= 0 ? linePrefix(text, firstChild) : null;
+  const childIndent = first?.startsLine ? first.indent : aIndent + baseUnit;
   const unit = childIndent.length > aIndent.length && childIndent.startsWith(aIndent) ? childIndent.slice(aIndent.length) : baseUnit;
 
   const render = (el: NewElement, indent: string): string => {
@@ -362,8 +364,8 @@ function insertChildren(index: SpanIndex, nl: string, anchor: NodeId, children: 
     return { start: index.attrsEnd(anchor), end: index.startTagEnd(anchor), text: `>${block}${nl}${aIndent}</${name}>` };
   }
   const endTagStart = index.endTagStart(anchor);
-  const lineStart = text.lastIndexOf('\n', endTagStart - 1) + 1;
-  if (lineStart > index.startTagEnd(anchor) && startsLine(text, endTagStart)) {
+  const { lineStart, startsLine } = linePrefix(text, endTagStart);
+  if (lineStart > index.startTagEnd(anchor) && startsLine) {
     const lines = children.map((c) => childIndent + render(c, childIndent) + nl).join('');
     return { start: lineStart, end: lineStart, text: lines };
   }

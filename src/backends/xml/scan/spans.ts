@@ -230,25 +230,31 @@ export class SpanIndex {
 
 const isBlankOnLine = (c: number): boolean => c === 0x20 || c === 0x09;
 
-/**
- * The line indentation of the element starting at `offset`: the blanks between the line start
- * and `<` (or, when something else stands before it on the line, the blanks the line starts with).
- * Walks the characters instead of slicing the line: a bulk change asks this of every site.
- */
-export function indentAt(text: TextSource, offset: number): string {
-  if (offset < 0) return '';
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  let i = lineStart;
-  while (i < offset && isBlankOnLine(text.charCodeAt(i))) i++;
-  return i === lineStart ? '' : text.slice(lineStart, i);
+/** Characters of a line read at a time while looking for the end of its indentation. */
+const LINE_PEEK = 256;
+
+/** The start of the line that `offset` is on, the blanks that line starts with, and whether only blanks stand before `offset`. */
+export interface LinePrefix {
+  readonly lineStart: number;
+  readonly indent: string;
+  readonly startsLine: boolean;
 }
 
-/** True when only blanks stand between the line start and `offset`. */
-export function startsLine(text: TextSource, offset: number): boolean {
-  for (let i = offset - 1; i >= 0; i--) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a) return true;
-    if (!isBlankOnLine(c)) return false;
+/**
+ * What stands on the line before `offset` (the `<` of an element): the line's indentation
+ * (its leading blanks, also when something else stands before `offset` on the line), and whether
+ * only blanks do. Reads the line in one slice (a file source reads it from one block) rather than
+ * character by character: a bulk change asks this several times of every site.
+ */
+export function linePrefix(text: TextSource, offset: number): LinePrefix {
+  const lineStart = offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
+  let indent = '';
+  for (let at = lineStart; at < offset; at += LINE_PEEK) {
+    const part = text.slice(at, Math.min(offset, at + LINE_PEEK));
+    let i = 0;
+    while (i < part.length && isBlankOnLine(part.charCodeAt(i))) i++;
+    indent += part.slice(0, i);
+    if (i < part.length) return { lineStart, indent, startsLine: false };
   }
-  return true;
+  return { lineStart, indent, startsLine: true };
 }
