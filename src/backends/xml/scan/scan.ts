@@ -211,9 +211,12 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
     }
     // The start tag ends here; its `<` is the last one before (an attribute value cannot hold `<`).
     let frame = UNTRACKED;
-    if (parent && parent.node >= 0 && index.firstChildStart(parent.node) < 0) index.setFirstChildStart(parent.node, lastLt(parser.position - 1));
+    /** The tag's `<`, once looked up (-1 before): a tracked element's first child needs it twice. */
+    let tagStart = -1;
+    if (parent && parent.node >= 0 && index.firstChildStart(parent.node) < 0) index.setFirstChildStart(parent.node, (tagStart = lastLt(parser.position - 1)));
+    let below: PathTrie | undefined;
     if ((parent ? parent.sitesDepth === depth - 1 : depth === 0) && sitesPath[depth] === tag.name) {
-      const start = lastLt(parser.position - 1);
+      const start = tagStart >= 0 ? tagStart : lastLt(parser.position - 1);
       let node = -1;
       if (depth === sitesPath.length - 1 && index.sitesNode < 0) {
         node = index.sitesNode = record(tag, start, parent?.start ?? -1, false);
@@ -223,7 +226,7 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
       frame = { name: tag.name, start, node, trie: null, sitesDepth: depth, site: -1, protocols: null };
     } else if (parent && parent.node >= 0 && parent.node === index.sitesNode && (tag.name === 'site' || tag.name === 'siteDefaults')) {
       if (tag.name === 'siteDefaults') {
-        const start = lastLt(parser.position - 1);
+        const start = tagStart >= 0 ? tagStart : lastLt(parser.position - 1);
         const node = record(tag, start, parent.start, false);
         if (index.siteDefaults < 0) index.siteDefaults = node;
         frame = { name: tag.name, start, node, trie, sitesDepth: -1, site: -1, protocols: null };
@@ -233,15 +236,15 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
         const id = rawId !== undefined && /^\d+$/.test(rawId) ? Number(rawId) : null;
         if (!filter || filter.names.has(name.toUpperCase()) || (id !== null && filter.ids.has(id))) {
           // Where the tag starts is looked up only for the sites built: the others need no offsets.
-          const node = record(tag, lastLt(parser.position - 1), parent.start, false);
+          const node = record(tag, tagStart >= 0 ? tagStart : lastLt(parser.position - 1), parent.start, false);
           const site = index.sites.add(name, id, node);
           frame = { name: tag.name, start: index.start(node), node, trie, sitesDepth: -1, site, protocols: null };
         } else index.sites.add(name, id, -1);
       }
-    } else if (parent?.trie?.has(tag.name)) {
-      const start = lastLt(parser.position - 1);
-      const node = record(tag, start, parent.start, true);
-      frame = { name: tag.name, start, node, trie: parent.trie.get(tag.name)!, sitesDepth: -1, site: -1, protocols: null };
+    } else if ((below = parent?.trie?.get(tag.name)) !== undefined) {
+      const start = tagStart >= 0 ? tagStart : lastLt(parser.position - 1);
+      const node = record(tag, start, parent!.start, true);
+      frame = { name: tag.name, start, node, trie: below, sitesDepth: -1, site: -1, protocols: null };
     } else if (tag.name === 'bindings' && parent && parent.site >= 0 && parent.protocols === null) {
       frame = { name: tag.name, start: -1, node: -1, trie: null, sitesDepth: -1, site: parent.site, protocols: [] };
     } else if (tag.name === 'binding' && parent?.name === 'bindings' && parent.protocols) {
