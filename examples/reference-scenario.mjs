@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(here, '..', 'dist', 'cli', 'main.js');
+const cli = join(here, '..', 'dist', 'cli', 'bin.cjs');
 // A fixed work folder (ignored by git), overwritten each run: the output is the same every time.
 const work = join(here, '.work');
 mkdirSync(work, { recursive: true });
