@@ -147,6 +147,9 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
     return at < 0 ? -1 : at + base;
   };
 
+  /** The `<` of the start tag that just ended: `known` when it was looked up already (-1 when not). */
+  const startOfTag = (known: number): number => (known >= 0 ? known : lastLt(parser.position - 1));
+
   /** The character code at a document offset inside the window. */
   const codeAt = (at: number): number => {
     const a = at - base;
@@ -216,7 +219,7 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
     if (parent && parent.node >= 0 && index.firstChildStart(parent.node) < 0) index.setFirstChildStart(parent.node, (tagStart = lastLt(parser.position - 1)));
     let below: PathTrie | undefined;
     if ((parent ? parent.sitesDepth === depth - 1 : depth === 0) && sitesPath[depth] === tag.name) {
-      const start = tagStart >= 0 ? tagStart : lastLt(parser.position - 1);
+      const start = startOfTag(tagStart);
       let node = -1;
       if (depth === sitesPath.length - 1 && index.sitesNode < 0) {
         node = index.sitesNode = record(tag, start, parent?.start ?? -1, false);
@@ -226,7 +229,7 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
       frame = { name: tag.name, start, node, trie: null, sitesDepth: depth, site: -1, protocols: null };
     } else if (parent && parent.node >= 0 && parent.node === index.sitesNode && (tag.name === 'site' || tag.name === 'siteDefaults')) {
       if (tag.name === 'siteDefaults') {
-        const start = tagStart >= 0 ? tagStart : lastLt(parser.position - 1);
+        const start = startOfTag(tagStart);
         const node = record(tag, start, parent.start, false);
         if (index.siteDefaults < 0) index.siteDefaults = node;
         frame = { name: tag.name, start, node, trie, sitesDepth: -1, site: -1, protocols: null };
@@ -236,13 +239,13 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
         const id = rawId !== undefined && /^\d+$/.test(rawId) ? Number(rawId) : null;
         if (!filter || filter.names.has(name.toUpperCase()) || (id !== null && filter.ids.has(id))) {
           // Where the tag starts is looked up only for the sites built: the others need no offsets.
-          const node = record(tag, tagStart >= 0 ? tagStart : lastLt(parser.position - 1), parent.start, false);
+          const node = record(tag, startOfTag(tagStart), parent.start, false);
           const site = index.sites.add(name, id, node);
           frame = { name: tag.name, start: index.start(node), node, trie, sitesDepth: -1, site, protocols: null };
         } else index.sites.add(name, id, -1);
       }
     } else if ((below = parent?.trie?.get(tag.name)) !== undefined) {
-      const start = tagStart >= 0 ? tagStart : lastLt(parser.position - 1);
+      const start = startOfTag(tagStart);
       const node = record(tag, start, parent!.start, true);
       frame = { name: tag.name, start, node, trie: below, sitesDepth: -1, site: -1, protocols: null };
     } else if (tag.name === 'bindings' && parent && parent.site >= 0 && parent.protocols === null) {
