@@ -19,7 +19,7 @@
  * made from the bundle's own: `new URL("../backends/powershell/backend.js", BUNDLE_URL).href`.
  * The paths each module computes are then the same as without the bundle.
  *
- * Packages (saxes, zod, node-powershell, edge-js) stay outside, required from node_modules as before.
+ * Packages (zod, node-powershell, edge-js) stay outside, required from node_modules as before.
  */
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -152,8 +152,9 @@ describe('cli', () => {
       writeFileSync(path, readText(path).replace('</bindings>', '</binding>'));
       const r = await cli(['get', '--config', path, '--site', 'a']);
       assert.equal(r.code, 1);
-      assert.match(r.err, /not well-formed XML: unexpected close tag \(line 46, column 26\)/);
-      assert.match(r.err, /\^/);
+      // The position is the mismatched end tag's `<`, and the message names both elements.
+      assert.match(r.err, /not well-formed XML: <\/binding> does not close the open element <bindings> \(line 46, column 17\)/);
+      assert.match(r.err, /\n {16}<\/binding>\n {16}\^\n/);
     });
   });
 

@@ -13,8 +13,7 @@ export const xmlFactory: BackendFactory = {
   },
   async create(options) {
     if (!options.config) throw new IisFtpsError('USAGE', 'The xml backend edits a file: pass --config PATH (for example a copy of applicationHost.config)');
-    const [{ XmlBackend }, { loadSaxes }] = await Promise.all([import('./index.js'), import('./saxes.js')]);
-    await loadSaxes();
+    const { XmlBackend } = await import('./index.js');
     return new XmlBackend({
       path: options.config,
       ...(options.backup === undefined ? {} : { backup: options.backup }),

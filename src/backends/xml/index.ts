@@ -11,7 +11,6 @@ import type { WriteFs } from './file/write.js';
 import type { LockOptions } from './file/lock.js';
 import { type BackupEntry, type BackupOptions, backupPolicy, listBackups } from './file/backup.js';
 import { liveConfigPath } from './file/target.js';
-import { loadSaxes } from './saxes.js';
 import type { RestoreResult } from './restore.js';
 import type { NodeId, SpanIndex } from './scan/spans.js';
 import type { SiteNo } from './scan/sites.js';
@@ -19,10 +18,7 @@ import type { SiteNo } from './scan/sites.js';
 /** The half of the backend that changes files (writer.ts), loaded by the first call that needs it. */
 type Writer = typeof import('./writer.js');
 let writer: Writer | undefined;
-const loadWriter = async (): Promise<Writer> => {
-  await loadSaxes();
-  return (writer ??= await import('./writer.js'));
-};
+const loadWriter = async (): Promise<Writer> => (writer ??= await import('./writer.js'));
 
 export interface XmlBackendOptions {
   /** Path of applicationHost.config (or a copy of it). */
@@ -123,7 +119,6 @@ export class XmlBackend implements Backend {
   }
 
   async read(query: ReadQuery): Promise<RawSnapshot> {
-    await loadSaxes();
     const doc = this.#documents.read(this.livePath, query);
     const { index } = doc;
     const sites: RawSite[] = [];

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { basename, dirname, join, win32 } from 'node:path';
-import { saxes } from '../saxes.js';
+import { XmlSyntaxError, lex } from '../lexer/lexer.js';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { positionAt } from '../../../errors/position.js';
 import { decodeFile } from './read.js';
@@ -24,25 +24,27 @@ export interface Redirection {
 /** The `configurationRedirection` element's attributes, or null when there is none. */
 function readRedirection(path: string, bytes: Buffer): Record<string, string> | null {
   const { text } = decodeFile(path, bytes);
-  const { SaxesParser } = saxes();
-  const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
   let depth = 0;
   let found: Record<string, string> | null = null;
-  const fail = (code: 'XML_MALFORMED' | 'XML_DTD', message: string): never => {
-    const position = positionAt(text, Math.max(0, parser.position - 1), path);
-    throw new IisFtpsError(code, `${message} (line ${position.line}, column ${position.column})`, { position });
-  };
-  parser.on('doctype', () => fail('XML_DTD', `${path} has a DTD (<!DOCTYPE ...>); it is refused, never expanded`));
-  parser.on('error', (e) => fail('XML_MALFORMED', `${path} is not well-formed XML: ${e.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '').replace(/\.$/, '')}`));
-  parser.on('opentag', (tag) => {
-    depth++;
-    if (depth === 2 && tag.name === 'configurationRedirection' && !found) found = { ...tag.attributes } as Record<string, string>;
-    if (tag.isSelfClosing) depth--;
-  });
-  parser.on('closetag', (tag) => {
-    if (!tag.isSelfClosing) depth--;
-  });
-  parser.write(text).close();
+  try {
+    lex(text, {
+      openTag(tag) {
+        depth++;
+        if (depth === 2 && tag.name === 'configurationRedirection' && !found) {
+          found = {};
+          for (let i = 0; i < tag.count; i++) found[tag.attrName(i)] = tag.value(i);
+        }
+      },
+      closeTag() {
+        depth--;
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof XmlSyntaxError)) throw e;
+    const position = positionAt(text, e.offset, path);
+    const message = e.dtd ? `${path} has a DTD (<!DOCTYPE ...>); it is refused, never expanded` : `${path} is not well-formed XML: ${e.message}`;
+    throw new IisFtpsError(e.dtd ? 'XML_DTD' : 'XML_MALFORMED', `${message} (line ${position.line}, column ${position.column})`, { position });
+  }
   return found;
 }
 
