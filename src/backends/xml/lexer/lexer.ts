@@ -366,8 +366,9 @@ class XmlLexer implements LexTag {
           this.#base + amp,
         );
       }
+      // The next `&` is already known.
       a = semi + 1;
-      amp = UNKNOWN;
+      amp = nextAmp < 0 ? Infinity : nextAmp;
     }
     this.#amp = amp;
   }
@@ -509,14 +510,16 @@ class XmlLexer implements LexTag {
     let seen: Set<string> | undefined;
     let q = ne;
     let selfClosing = false;
+    /** The buffer ends inside the tag: wait for the next piece, or fail at the end of the text. */
+    const cutShort = (): number => (final ? this.#fail(`the document ends inside <${buf.slice(p, ne)}>`, this.#base + lt) : MORE);
     for (;;) {
       const blank = q;
       while (q < len && isBlank(buf.charCodeAt(q))) q++;
-      if (q >= len) return final ? this.#fail(`the document ends inside <${buf.slice(p, ne)}>`, this.#base + lt) : MORE;
+      if (q >= len) return cutShort();
       const c = buf.charCodeAt(q);
       if (c === GT) break;
       if (c === SLASH) {
-        if (q + 1 >= len) return final ? this.#fail(`the document ends inside <${buf.slice(p, ne)}>`, this.#base + lt) : MORE;
+        if (q + 1 >= len) return cutShort();
         if (buf.charCodeAt(q + 1) !== GT) this.#fail('expected ">" after "/"', this.#base + q + 1);
         selfClosing = true;
         q++;
@@ -528,11 +531,11 @@ class XmlLexer implements LexTag {
       if (blank === q) this.#fail('attributes must be separated by white space', this.#base + q);
       let k = an;
       while (k < len && isBlank(buf.charCodeAt(k))) k++;
-      if (k >= len) return final ? this.#fail(`the document ends inside <${buf.slice(p, ne)}>`, this.#base + lt) : MORE;
+      if (k >= len) return cutShort();
       if (buf.charCodeAt(k) !== EQUALS) this.#fail(`attribute ${buf.slice(q, an)} has no value: write ${buf.slice(q, an)}="..."`, this.#base + k);
       k++;
       while (k < len && isBlank(buf.charCodeAt(k))) k++;
-      if (k >= len) return final ? this.#fail(`the document ends inside <${buf.slice(p, ne)}>`, this.#base + lt) : MORE;
+      if (k >= len) return cutShort();
       const quote = buf.charCodeAt(k);
       if (quote !== DQUOTE && quote !== SQUOTE) this.#fail(`the value of ${buf.slice(q, an)} must be quoted`, this.#base + k);
       const vs = k + 1;
