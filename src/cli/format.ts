@@ -71,10 +71,17 @@ export function writeChanges(report: ChangeReport, file: string | undefined, wri
     return;
   }
   let pending = '';
+  // A site's changes come together: its label is made once for them.
+  let target: ChangeReport['changes'][number]['target'] | null = null;
+  let name = '';
   for (const c of report.changes) {
+    if (c.target !== target) {
+      target = c.target;
+      name = label(target);
+    }
     const after = c.new === null ? `(inherits ${show(c.effective.value)} from ${c.effective.source})` : show(c.new);
     const before = c.old === null ? '(not set)' : show(c.old);
-    pending += `${label(c.target)}: ${c.element}.${c.attribute}: ${before} -> ${after}\n`;
+    pending += `${name}: ${c.element}.${c.attribute}: ${before} -> ${after}\n`;
     if (pending.length >= OUTPUT_CHUNK) {
       write(pending);
       pending = '';

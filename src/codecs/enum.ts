@@ -22,16 +22,19 @@ export function enumCodec<const N extends string>(values: Readonly<Record<N, num
     spec,
     accepts: allowed,
     decode(input) {
-      const vars = { input: describe(input) };
+      // A canonical name, as IIS writes them, is found as it is.
+      if (typeof input === 'string' && Object.hasOwn(values, input)) return decoded(input as N);
+      // The input is described only for a refusal: a bulk read decodes tens of thousands of stored values.
+      const vars = (): { input: string } => ({ input: describe(input) });
       if (typeof input === 'number' || (typeof input === 'string' && numberText.test(input))) {
         const name = byNumber.get(Number(input));
-        return name === undefined ? refused(say(MESSAGES.notANumber, vars), allowed) : decoded(name);
+        return name === undefined ? refused(say(MESSAGES.notANumber, vars()), allowed) : decoded(name);
       }
       if (typeof input === 'string') {
         const name = byUpper.get(asciiUpper(input.trim()));
-        return name === undefined ? refused(say(MESSAGES.notAName, vars), allowed) : decoded(name);
+        return name === undefined ? refused(say(MESSAGES.notAName, vars()), allowed) : decoded(name);
       }
-      return refused(say(MESSAGES.wrongType, vars), allowed);
+      return refused(say(MESSAGES.wrongType, vars()), allowed);
     },
     encode: (value) => value,
     toNumber: (value) => values[value],

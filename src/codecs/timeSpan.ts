@@ -67,15 +67,15 @@ export function timeSpanCodec(): Codec<string> {
     accepts: ALLOWED,
     pattern: PATTERN,
     decode(input) {
-      const vars = { input: describe(input) };
+      const vars = (): { input: string } => ({ input: describe(input) });
       let ticks: number | undefined;
       if (isRawTimeSpan(input)) ticks = input.Ticks;
       else if (typeof input === 'string') {
-        if (input.trim().startsWith(NEGATIVE)) return refused(say(MESSAGES.negative, vars), ALLOWED);
+        if (input.trim().startsWith(NEGATIVE)) return refused(say(MESSAGES.negative, vars()), ALLOWED);
         ticks = parseTimeSpan(input);
-      } else return refused(say(MESSAGES.notAText, vars), ALLOWED);
-      if (ticks === undefined) return refused(say(MESSAGES.notATimeSpan, vars), ALLOWED);
-      if (!Number.isSafeInteger(ticks) || ticks < 0) return refused(say(MESSAGES.outOfRange, vars), ALLOWED);
+      } else return refused(say(MESSAGES.notAText, vars()), ALLOWED);
+      if (ticks === undefined) return refused(say(MESSAGES.notATimeSpan, vars()), ALLOWED);
+      if (!Number.isSafeInteger(ticks) || ticks < 0) return refused(say(MESSAGES.outOfRange, vars()), ALLOWED);
       return decoded(formatTimeSpan(ticks));
     },
     encode: (value) => value,

@@ -108,6 +108,9 @@ class Level implements SiteIdentity {
   }
 }
 
+/** Distinct stored texts kept decoded per setting; unique values (certificate hashes, say) are decoded each time past it. */
+const DECODED_KEPT = 256;
+
 /** A level's stored value of one setting, or undefined when the level does not set it. */
 type Stored = (def: SettingDef) => RawValue | undefined;
 
@@ -133,6 +136,7 @@ const same = (a: unknown, b: unknown): boolean => {
 export class FtpsSession {
   readonly #backend: Backend;
   readonly #snapshot: RawSnapshot;
+  readonly #decoded = new Map<SettingDef, Map<string, { value: unknown } | { problem: string }>>();
   readonly #siteDefaults: Level;
   /** Levels made so far, by the site's position in the snapshot (an array the size of the snapshot: no map entry per site). */
   readonly #levels: (Level | undefined)[];
@@ -149,6 +153,23 @@ export class FtpsSession {
     this.#snapshot = snapshot;
     this.#levels = new Array<Level | undefined>(snapshot.sites.length);
     this.#siteDefaults = new Level(this, null);
+  }
+
+  /**
+   * Decodes a stored value, each distinct text once per setting (up to a bound): a bulk change
+   * reads the same few texts from thousands of sites. Lists (flags) are decoded each time, so no
+   * two reports share one.
+   */
+  #decode(def: SettingDef, raw: RawValue): { value: unknown } | { problem: string } {
+    if (typeof raw !== 'string') return decodeRaw(def, raw);
+    let byText = this.#decoded.get(def);
+    if (!byText) this.#decoded.set(def, (byText = new Map()));
+    let d = byText.get(raw);
+    if (d === undefined) {
+      d = decodeRaw(def, raw);
+      if (byText.size < DECODED_KEPT && !('value' in d && typeof d.value === 'object' && d.value !== null)) byText.set(raw, d);
+    }
+    return d;
   }
 
   /** Reads what the targets need from the backend and opens a session on it. */
@@ -253,7 +274,7 @@ export class FtpsSession {
       return value === null ? undefined : { value };
     }
     const value = raw(def);
-    return value === undefined ? undefined : decodeRaw(def, value);
+    return value === undefined ? undefined : this.#decode(def, value);
   }
 
   #effective(level: Level, raw: Stored, def: SettingDef, defaultsRaw: Stored): EffectiveValue {
@@ -304,7 +325,7 @@ export class FtpsSession {
     const raw = this.#raw(level);
     for (const [def, value] of values) {
       const stored = raw(def);
-      const original = stored === undefined ? undefined : decodeRaw(def, stored);
+      const original = stored === undefined ? undefined : this.#decode(def, stored);
       // Back to what the store holds: nothing to write for this attribute.
       const unchanged = value === null ? original === undefined : original !== undefined && 'value' in original && same(original.value, value);
       const staged = level.staged;
@@ -357,11 +378,18 @@ export class FtpsSession {
     const out: PlannedChange[] = [];
     const defaultsRaw = this.#raw(this.#siteDefaults);
     // A bulk change gives thousands of sites the same effective value: one object each is shared.
-    const shared = new Map<string, EffectiveValue>();
+    const shared = new Map<SettingDef, Map<EffectiveValue['source'], Map<unknown, EffectiveValue>>>();
     const share = (def: SettingDef, e: EffectiveValue): EffectiveValue => {
       if (e.problem !== undefined || (typeof e.value !== 'string' && typeof e.value !== 'boolean')) return e;
-      const key = `${def.name}\u0000${e.source}\u0000${typeof e.value}\u0000${String(e.value)}`;
-      return shared.get(key) ?? (shared.set(key, e), e);
+      let bySource = shared.get(def);
+      if (!bySource) shared.set(def, (bySource = new Map()));
+      let byValue = bySource.get(e.source);
+      if (!byValue) bySource.set(e.source, (byValue = new Map()));
+      // Keyed by the value itself: "true" and true are different keys.
+      const known = byValue.get(e.value);
+      if (known) return known;
+      byValue.set(e.value, e);
+      return e;
     };
     for (const level of this.#staged) {
       const staged = level.staged!;
@@ -369,7 +397,7 @@ export class FtpsSession {
       for (let i = 0; i < staged.size; i++) {
         const def = staged.setting(i);
         const stored = raw(def);
-        const original = stored === undefined ? null : decodeRaw(def, stored);
+        const original = stored === undefined ? null : this.#decode(def, stored);
         out.push({
           target: level,
           setting: def.name,

@@ -19,6 +19,12 @@ describe('codecs', () => {
     ];
     for (const [input, expected] of table) it(`reads ${JSON.stringify(input)} as ${expected}`, () => assert.equal(ok(c.decode(input)), expected));
     for (const bad of ['CertDeny', '', '3', 7, -1, true, null, 'Cert Require']) it(`refuses ${JSON.stringify(bad)}`, () => no(c.decode(bad)));
+    // Canonical names are looked up as they are: only the enum's own names, never what every object has.
+    for (const inherited of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) it(`refuses ${JSON.stringify(inherited)}, a name every object has`, () => no(c.decode(inherited)));
+    it('names the input in a refusal', () => {
+      const r = c.decode('CertDeny');
+      assert.ok(!r.ok && r.refusal.reason.includes('"CertDeny"'), !r.ok ? r.refusal.reason : 'decoded');
+    });
     it('writes the canonical name and its number', () => {
       assert.equal(c.encode('CertRequire'), 'CertRequire');
       assert.equal(c.toNumber!('CertRequire'), 2);

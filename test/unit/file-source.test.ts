@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { XmlBackend } from '../../src/backends/xml/index.js';
@@ -192,6 +192,41 @@ describe('offline backend without the text in memory', () => {
       // A racy stamp falls back to the hash: same stamp fields, different bytes, still a CONFLICT.
       const racy = new FileSource({ ...source.file, stamp: { ...stampOf(statSync(path, { bigint: true })), racy: true } }, source.length, new OffsetMap());
       assert.throws(() => racy.verifyUnchanged(), { code: 'CONFLICT' });
+    });
+
+    it('a copy: an old stamp that still holds stands in for the hash; a racy stamp, a write before the copy or a file put in place during it is a CONFLICT', () => {
+      const path = writeTemp(generateConfig({ sites: 4000, seed: 5 }).text);
+      const { source } = scanFile(path, trie);
+      const st = statSync(path, { bigint: true });
+      // Each piece is copied before the next is asked for (pieces share one buffer).
+      const copy = (s: FileSource): Buffer => {
+        const out: Buffer[] = [];
+        for (const p of s.bytes([[0, s.length]], false)) out.push(Buffer.from(p));
+        return Buffer.concat(out);
+      };
+      // The recorded hash is wrong on purpose: only the stamp can let these copies through.
+      const wrongHash = { ...source.file, hash: '0'.repeat(64) };
+      const old = new FileSource({ ...wrongHash, stamp: stampOf(st, Number(st.ctimeNs / 1_000_000n) + 60_000) }, source.length, new OffsetMap());
+      assert.ok(copy(old).equals(readBytes(path)), 'the stamp proves the version: the bytes are copied without the hash');
+      const racy = new FileSource({ ...wrongHash, stamp: { ...stampOf(st), racy: true } }, source.length, new OffsetMap());
+      assert.throws(() => copy(racy), { code: 'CONFLICT' }, 'a racy stamp proves nothing: the hash decides');
+
+      // Put in place during the copy (another writer's rename): the path's stamp at the end tells.
+      const pieces = old.bytes([[0, old.length]], false)[Symbol.iterator]();
+      assert.equal(pieces.next().done, false, 'a file of several pieces');
+      const other = writeTemp(readFileSync(path), 'other.config');
+      renameSync(other, path);
+      assert.throws(() => {
+        while (!pieces.next().done);
+      }, { code: 'CONFLICT' });
+      // Written before the copy, with size and time given back: the open file's stamp tells, and the hash then refuses.
+      const again = scanFile(path, trie).source;
+      const st2 = statSync(path, { bigint: true });
+      const proven = new FileSource({ ...again.file, stamp: stampOf(st2, Number(st2.ctimeNs / 1_000_000n) + 60_000) }, again.length, new OffsetMap());
+      const { atime, mtime } = statSync(path);
+      writeFileSync(path, readFileSync(path, 'utf8').replace('CertAllow', 'CertAlloW'));
+      utimesSync(path, atime, mtime);
+      assert.throws(() => copy(proven), { code: 'CONFLICT' });
     });
   });
 

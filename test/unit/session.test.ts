@@ -4,8 +4,9 @@ import { XmlBackend } from '../../src/backends/xml/index.js';
 import { expectError } from '../support/expect.js';
 import { REFERENCE_SETTINGS } from '../support/changes.js';
 import { FtpsSession } from '../../src/session/session.js';
-import { applyFtpsState, getFtpsSetting, resetFtpsSetting, setFtpsSetting, testFtpsSetting } from '../../src/index.js';
-import { FIXTURE, copyFixture, mtimeOf, readBytes, readText } from '../support/fixture.js';
+import { applyFtpsState, getFtpsSetting, getFtpsSettings, resetFtpsSetting, setFtpsSetting, testFtpsSetting } from '../../src/index.js';
+import { generateConfig } from '../../bench/generate.js';
+import { FIXTURE, copyFixture, mtimeOf, readBytes, readText, writeTemp } from '../support/fixture.js';
 
 describe('session', () => {
   it('says where each effective value comes from: site, siteDefaults or default', async () => {
@@ -84,6 +85,36 @@ describe('session', () => {
     assert.equal(e.value, null);
     assert.equal(e.source, 'site');
     assert.match(e.problem!, /CertMaybe/);
+  });
+
+  it('reads the same stored text the same way on every site that holds it, and gives each site a list (flags) of its own', async () => {
+    // Stored values repeat across sites: a lenient spelling, an invalid one, the canonical one.
+    const texts = ['certrequire', 'CertMaybe', 'CertAllow'];
+    let n = 0;
+    const written: string[] = [];
+    const text = generateConfig({ sites: 300, seed: 3 }).text.replace(/clientCertificatePolicy="[^"]*"/g, () => {
+      const t = texts[n++ % texts.length]!;
+      written.push(t);
+      return `clientCertificatePolicy="${t}"`;
+    });
+    const path = writeTemp(text);
+    const reports = (await getFtpsSettings({ config: path, allFtpSites: true })).filter((r) => r.settings.sslClientCertificates['clientCertificatePolicy']!.source === 'site');
+    assert.equal(reports.length, written.length, 'every site that sets the policy is read');
+    reports.forEach((r, i) => {
+      const e = r.settings.sslClientCertificates['clientCertificatePolicy']!;
+      if (written[i] === 'CertMaybe') {
+        assert.equal(e.value, null);
+        assert.match(e.problem!, /"CertMaybe" is not a value/);
+      } else assert.equal(e.value, written[i] === 'certrequire' ? 'CertRequire' : 'CertAllow', `site ${r.target.name}`);
+    });
+    const lists = reports.map((r) => r.settings.sslClientCertificates['validationFlags']!).filter((e) => e.source === 'site' && Array.isArray(e.value) && (e.value as unknown[]).length > 0);
+    const first = lists[0] as { value: string[] } | undefined;
+    const b = lists.slice(1).find((e) => JSON.stringify(e.value) === JSON.stringify(first?.value)) as { value: string[] } | undefined;
+    assert.ok(first && b, 'two sites that store the same flags');
+    const a = first;
+    assert.notEqual(a.value, b.value, 'one list each');
+    a.value.push('changed by a caller');
+    assert.ok(!b.value.includes('changed by a caller'));
   });
 });
 

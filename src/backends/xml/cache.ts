@@ -32,7 +32,7 @@ function holdsSites(doc: SitesDocument, changes: ChangeSet): boolean {
  * version plans its edits on the same index instead of reading and scanning the file a second
  * time. Anything else (another version, paths or sites the index does not hold, a file whose
  * size or time changed) scans afresh, and the usual version check then decides. A change that
- * leaves size and time alone is still caught: the commit's copy of the file checks its hash.
+ * leaves size and time alone is still caught: the commit's copy of the file checks its stamp or hash.
  */
 export class DocumentCache {
   #doc: SitesDocument | null = null;

@@ -136,6 +136,8 @@ class OwnerPlan {
     return key;
   }
 
+  readonly #escapeDouble = (value: string): string => this.#escape(value, '"');
+
   #escape(value: string, quote: '"' | "'"): string {
     const key = quote + value;
     let e = this.#escaped.get(key);
@@ -222,7 +224,7 @@ class OwnerPlan {
     const removals = prune ? this.#prune(prune, anchors, finalAttrCount, out, start) : [];
     if (anchors) {
       for (const [node, children] of anchors as Map<NodeId, NewElement[]>) {
-        const e = insertChildren(index, this.#nl, node, children);
+        const e = insertChildren(index, this.#nl, node, children, this.#escapeDouble);
         out.push({ start: e.start, end: e.end, text: this.#shared(e.text) });
       }
     }
@@ -340,35 +342,46 @@ function wholeLines(index: SpanIndex, node: NodeId): Edit {
   return { start: line.lineStart, end, text: '' };
 }
 
-function insertChildren(index: SpanIndex, nl: string, anchor: NodeId, children: readonly NewElement[]): Edit {
+/**
+ * The edit that adds `children` to `anchor`, indented like the anchor's own children (or one
+ * step deeper than the anchor, by the unit the file indents with). `escape` is the plan's
+ * memoized attribute escaper: a bulk change renders the same values for thousands of sites.
+ */
+function insertChildren(index: SpanIndex, nl: string, anchor: NodeId, children: readonly NewElement[], escape: (value: string) => string): Edit {
   const text = index.source;
-  const name = index.name(anchor);
   const aIndent = linePrefix(text, index.start(anchor)).indent;
-  const parentStart = index.parentStart(anchor);
-  const pIndent = parentStart >= 0 ? linePrefix(text, parentStart).indent : '';
-  const baseUnit = aIndent.length > pIndent.length && aIndent.startsWith(pIndent) ? aIndent.slice(pIndent.length) : '    ';
+  // The step from the parent's indentation to the anchor's: the unit when the anchor has no children to copy.
+  const baseUnit = (): string => {
+    const parentStart = index.parentStart(anchor);
+    const pIndent = parentStart >= 0 ? linePrefix(text, parentStart).indent : '';
+    return aIndent.length > pIndent.length && aIndent.startsWith(pIndent) ? aIndent.slice(pIndent.length) : '    ';
+  };
   const firstChild = index.firstChildStart(anchor);
   const first = firstChild >= 0 ? linePrefix(text, firstChild) : null;
-  const childIndent = first?.startsLine ? first.indent : aIndent + baseUnit;
-  const unit = childIndent.length > aIndent.length && childIndent.startsWith(aIndent) ? childIndent.slice(aIndent.length) : baseUnit;
+  const childIndent = first?.startsLine ? first.indent : aIndent + baseUnit();
+  const unit = childIndent.length > aIndent.length && childIndent.startsWith(aIndent) ? childIndent.slice(aIndent.length) : baseUnit();
 
   const render = (el: NewElement, indent: string): string => {
-    const attrs = el.attrs.map(([k, v]) => ` ${k}="${escapeAttribute(v!, '"')}"`).join('');
-    if (el.children.length === 0) return `<${el.name}${attrs} />`;
-    const inner = el.children.map((c) => nl + indent + unit + render(c, indent + unit)).join('');
-    return `<${el.name}${attrs}>${inner}${nl}${indent}</${el.name}>`;
+    let out = `<${el.name}`;
+    for (const [k, v] of el.attrs) out += ` ${k}="${escape(v!)}"`;
+    if (el.children.length === 0) return `${out} />`;
+    out += '>';
+    const inner = indent + unit;
+    for (const c of el.children) out += nl + inner + render(c, inner);
+    return `${out}${nl}${indent}</${el.name}>`;
+  };
+  /** Each child on a line of its own: after a line break (`lead`) or before one. */
+  const block = (lead: boolean): string => {
+    let out = '';
+    for (const c of children) out += lead ? nl + childIndent + render(c, childIndent) : childIndent + render(c, childIndent) + nl;
+    return out;
   };
 
   if (index.selfClosing(anchor)) {
-    const block = children.map((c) => nl + childIndent + render(c, childIndent)).join('');
-    return { start: index.attrsEnd(anchor), end: index.startTagEnd(anchor), text: `>${block}${nl}${aIndent}</${name}>` };
+    return { start: index.attrsEnd(anchor), end: index.startTagEnd(anchor), text: `>${block(true)}${nl}${aIndent}</${index.name(anchor)}>` };
   }
   const endTagStart = index.endTagStart(anchor);
   const { lineStart, startsLine } = linePrefix(text, endTagStart);
-  if (lineStart > index.startTagEnd(anchor) && startsLine) {
-    const lines = children.map((c) => childIndent + render(c, childIndent) + nl).join('');
-    return { start: lineStart, end: lineStart, text: lines };
-  }
-  const block = children.map((c) => nl + childIndent + render(c, childIndent)).join('');
-  return { start: endTagStart, end: endTagStart, text: `${block}${nl}${aIndent}` };
+  if (lineStart > index.startTagEnd(anchor) && startsLine) return { start: lineStart, end: lineStart, text: block(false) };
+  return { start: endTagStart, end: endTagStart, text: `${block(true)}${nl}${aIndent}` };
 }

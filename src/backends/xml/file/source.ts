@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type BigIntStats, closeSync, openSync, readSync, statSync } from 'node:fs';
+import { type BigIntStats, closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { IisFtpsError } from '../../../errors/errors.js';
 import { Gather } from './gather.js';
 import type { OffsetMap } from './offsets.js';
@@ -70,8 +70,8 @@ export function changedOnDisk(path: string): IisFtpsError {
 /**
  * The text of a file that is not held in memory: what the planner asks for is read from the file
  * in blocks, and a content written from it copies the file's own bytes. Every copy reads the
- * whole file and checks its hash against the version scanned; a file changed since fails with
- * CONFLICT before anything is renamed into place.
+ * whole file and checks it is the version scanned, by its stamp or else its hash; a file changed
+ * since fails with CONFLICT before anything is renamed into place.
  */
 export class FileSource implements TextSource {
   readonly file: FileIdentity;
@@ -185,14 +185,18 @@ export class FileSource implements TextSource {
   }
 
   /**
-   * Streams the file once from the start, hashing every byte, and gives the content: ranges are
-   * copied from the file, strings encoded. Fails with CONFLICT when the bytes read are not the
-   * version scanned; a caller writing the pieces to a temporary file then removes it.
+   * Streams the file once from the start and gives the content: ranges are copied from the file,
+   * strings encoded. Fails with CONFLICT when the bytes read are not the version scanned (proven
+   * by the stamp, or else by hashing every byte); a caller writing the pieces to a temporary file
+   * then removes it.
    */
   *bytes(parts: Iterable<readonly [number, number] | string>, bom: boolean): Iterable<Uint8Array> {
     const fd = this.#open();
     try {
-      const sha = createHash('sha256');
+      // A stamp that proves the file unchanged before and after the copy (see verifyUnchanged)
+      // stands in for the hash, as it does for a commit with nothing to write.
+      const proven = this.#stampProves(fd);
+      const sha = proven ? null : createHash('sha256');
       const buf = Buffer.allocUnsafe(1 << 20);
       /** File bytes [bufAt, bufAt + bufLen) are in buf; `pos` is the next byte to use. */
       let bufAt = 0;
@@ -205,7 +209,7 @@ export class FileSource implements TextSource {
         if (bufLen <= 0) {
           bufLen = 0;
           eof = true;
-        } else sha.update(buf.subarray(0, bufLen));
+        } else sha?.update(buf.subarray(0, bufLen));
       };
       /** Moves to byte `to` without copying (what is passed over is still read and hashed). */
       const skip = (to: number): void => {
@@ -237,15 +241,31 @@ export class FileSource implements TextSource {
         }
         if (pos < to) throw changedOnDisk(this.file.path);
       }
-      // The rest of the file is read too: the hash covers every byte.
-      while (!eof) {
-        pos = bufAt + bufLen;
-        fill();
-      }
-      if (bufAt !== this.file.size || sha.digest('hex') !== this.file.hash) throw changedOnDisk(this.file.path);
+      if (sha) {
+        // The rest of the file is read too: the hash covers every byte.
+        while (!eof) {
+          pos = bufAt + bufLen;
+          fill();
+        }
+        if (bufAt !== this.file.size || sha.digest('hex') !== this.file.hash) throw changedOnDisk(this.file.path);
+      } else if (!this.#stampProves()) throw changedOnDisk(this.file.path);
       yield* out.flush();
     } finally {
       closeSync(fd);
+    }
+  }
+
+  /**
+   * True when the stamp scanned was not racy and is still that of the open file (`fd`), or of
+   * the file at the path (without `fd`: a file put in its place since the copy began shows).
+   */
+  #stampProves(fd?: number): boolean {
+    const stamp = this.file.stamp;
+    if (!stamp || stamp.racy) return false;
+    try {
+      return sameStamp(stamp, fd === undefined ? statSync(this.file.path, { bigint: true }) : fstatSync(fd, { bigint: true }));
+    } catch {
+      return false;
     }
   }
 
@@ -259,7 +279,7 @@ export class FileSource implements TextSource {
     }
   }
 
-  /** Checks the whole file against the version scanned, or fails with CONFLICT. */
+  /** Checks the file against the version scanned as a copy does (the stamp, else every byte's hash), or fails with CONFLICT. */
   verify(): void {
     for (const piece of this.bytes([], false)) void piece;
   }

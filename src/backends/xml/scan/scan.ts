@@ -122,7 +122,7 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
   const record = (tag: LexTag, parentStart: number, withAttrs: boolean): NodeId => {
     const count = tag.count;
     const attrsEnd = count > 0 ? tag.valueEnd(count - 1) + 1 : tag.start + 1 + tag.name.length;
-    const node = index.openNode({ name: tag.name, start: tag.start, startTagEnd: tag.end, selfClosing: tag.selfClosing, attrsEnd, parentStart });
+    const node = index.openNode({ name: tag.name, start: tag.start, startTagEnd: tag.end, selfClosing: tag.selfClosing, attrsEnd, parentStart }, withAttrs ? count : 0);
     if (withAttrs) for (let i = 0; i < count; i++) index.addAttr(tag.attrName(i), tag.nameStart(i), tag.valueStart(i), tag.valueEnd(i), tag.value(i), tag.single(i));
     return node;
   };

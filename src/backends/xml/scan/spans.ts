@@ -81,8 +81,11 @@ export class SpanIndex {
 
   // ---- building (used by the scan) ----
 
-  /** Appends an element whose start tag has just ended. Its end is set by `closeNode`. */
-  openNode(n: OpenNode): NodeId {
+  /**
+   * Appends an element whose start tag has just ended, with the number of attributes that
+   * `addAttr` records for it next (0 when none are). Its end is set by `closeNode`.
+   */
+  openNode(n: OpenNode, attrCount: number): NodeId {
     const id = this.nodeCount++;
     const c = this.#nodes;
     c.start.set(id, n.start);
@@ -93,12 +96,12 @@ export class SpanIndex {
     c.firstChildStart.set(id, -1);
     c.attrsEnd.set(id, n.attrsEnd);
     c.firstAttr.set(id, this.attrCount);
-    c.attrCount.set(id, 0);
+    c.attrCount.set(id, attrCount);
     c.meta.set(id, this.#nameId(n.name) | (n.selfClosing ? SELF_CLOSING : 0));
     return id;
   }
 
-  /** Records an attribute of the element opened last. `value` is the parser's (decoded) value of it. */
+  /** Records an attribute of the element opened last (counted by `openNode`). `value` is the parser's (decoded) value of it. */
   addAttr(name: string, start: number, valueStart: number, valueEnd: number, value: string, singleQuoted: boolean): void {
     const id = this.attrCount++;
     const c = this.#attrs;
@@ -106,8 +109,6 @@ export class SpanIndex {
     c.valueStart.set(id, valueStart);
     c.valueEnd.set(id, valueEnd);
     c.name.set(id, this.#nameId(name) | (singleQuoted ? SINGLE_QUOTED : 0));
-    const owner = this.nodeCount - 1;
-    this.#nodes.attrCount.set(owner, this.#nodes.attrCount.get(owner) + 1);
     let kept = this.#distinct.get(value);
     if (kept === undefined) this.#distinct.set((kept = own(value)), kept);
     this.#values.push(kept);
