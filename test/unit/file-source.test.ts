@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { XmlBackend } from '../../src/backends/xml/index.js';
@@ -133,22 +133,45 @@ describe('offline backend without the text in memory', () => {
       // Indentation longer than one peek at the line (256 characters), tabs, and text before the `<`.
       const extra = `${' '.repeat(300)}<deep />\r\n\t\t<tabbed />  x <after />\r\n</configuration>`;
       const text = `${largeMixedConfig().replace(/<\/configuration>\s*$/, extra)}\r\n${' '.repeat(600)}`;
+      // With and without a byte-order mark: the file's bytes are walked, offsets are the text's.
+      for (const bom of [false, true]) {
+        const path = writeTemp(bom ? Buffer.concat([BOM, Buffer.from(text)]) : Buffer.from(text));
+        const { source } = scanFile(path, trie);
+        const at = boundaries(text);
+        const cases = [0, text.indexOf('<deep'), text.indexOf('<tabbed'), text.indexOf('<after'), text.length - 300, text.length];
+        for (const offset of cases) {
+          assert.deepEqual(linePrefix(new StringSource(text), offset), expected(text, offset), `text, offset ${offset}`);
+          assert.deepEqual(linePrefix(source, offset), expected(text, offset), `file, offset ${offset}`);
+        }
+        assert.equal(linePrefix(source, text.indexOf('<deep')).indent.length, 300);
+        assert.equal(linePrefix(source, text.indexOf('<after')).startsLine, false);
+        fc.assert(
+          fc.property(fc.nat(at.length - 1), (k) => {
+            assert.deepEqual(linePrefix(source, at[k]!), expected(text, at[k]!));
+          }),
+          { numRuns: 300 },
+        );
+      }
+    });
+
+    it('holdingOpen reads the same as without it, and closes the file when its work ends, also on an error', () => {
+      const text = largeMixedConfig();
       const path = writeTemp(Buffer.from(text));
       const { source } = scanFile(path, trie);
-      const at = boundaries(text);
-      const cases = [0, text.indexOf('<deep'), text.indexOf('<tabbed'), text.indexOf('<after'), text.length - 300, text.length];
-      for (const offset of cases) {
-        assert.deepEqual(linePrefix(new StringSource(text), offset), expected(text, offset), `text, offset ${offset}`);
-        assert.deepEqual(linePrefix(source, offset), expected(text, offset), `file, offset ${offset}`);
-      }
-      assert.equal(linePrefix(source, text.indexOf('<deep')).indent.length, 300);
-      assert.equal(linePrefix(source, text.indexOf('<after')).startsLine, false);
-      fc.assert(
-        fc.property(fc.nat(at.length - 1), (k) => {
-          assert.deepEqual(linePrefix(source, at[k]!), expected(text, at[k]!));
-        }),
-        { numRuns: 300 },
-      );
+      const openFds = (): number => readdirSync('/proc/self/fd').length;
+      const linux = existsSync('/proc/self/fd');
+      const before = linux ? openFds() : 0;
+      const offsets = [0, 70_000, 140_000, text.length - 10];
+      const inside = source.holdingOpen(() => {
+        if (linux) assert.equal(openFds(), before + 1, 'one file held open');
+        return offsets.map((o) => source.slice(o, o + 10));
+      });
+      assert.deepEqual(inside, offsets.map((o) => text.slice(o, o + 10)));
+      assert.throws(() => source.holdingOpen(() => {
+        throw new Error('work failed');
+      }), /work failed/);
+      if (linux) assert.equal(openFds(), before, 'closed after the work and after the error');
+      assert.equal(source.holdingOpen(() => source.holdingOpen(() => source.slice(0, 5))), text.slice(0, 5), 'nested: held once');
     });
 
     it('a copy of the file fails with CONFLICT when its bytes are not the version scanned, even with the same size and time', () => {

@@ -140,7 +140,7 @@ export class XmlBackend implements Backend {
     if (doc.version !== changes.version) {
       throw changedOnDisk(doc.file.file.path);
     }
-    return { doc, edits: w.planEdits(doc.index, changes.changes) };
+    return { doc, edits: doc.file.holdingOpen(() => w.planEdits(doc.index, changes.changes)) };
   }
 
   /**

@@ -122,7 +122,12 @@ class OwnerPlan {
   readonly #pathKeys = new Map<readonly string[], string>();
   /** The same value escaped for the same quote is the same text: escaped once per plan. */
   readonly #escaped = new Map<string, string>();
-  readonly #texts = new Map<string, string>();
+  /**
+   * One string for equal inserted texts: thousands of sites that lack the same attributes, or
+   * the same elements at the same indentation, get the same text, kept once until it is written.
+   */
+  readonly #added = new TextMemo();
+  readonly #inserted = new TextMemo();
 
   constructor(index: SpanIndex) {
     this.#index = index;
@@ -145,16 +150,6 @@ class OwnerPlan {
     return e;
   }
 
-  /**
-   * One string for equal inserted texts: thousands of sites that lack the same attributes, or
-   * the same elements at the same indentation, get the same text, kept once until it is written.
-   */
-  #shared(text: string): string {
-    const known = this.#texts.get(text);
-    if (known !== undefined) return known;
-    this.#texts.set(text, text);
-    return text;
-  }
 
   /** Appends the edits of one owner's groups to `out`. */
   owner(owner: NodeId, groups: readonly Group[], out: Edit[]): void {
@@ -206,15 +201,22 @@ class OwnerPlan {
           out.push({ start: index.valueStart(a), end: index.valueEnd(a), text: this.#escape(value, index.quote(a)) });
         }
       }
-      let added = '';
+      // The attributes the element lacks, appended in the order named: the text is found by them.
+      const memo = this.#added.start();
+      const before = count;
       for (const [k, v] of ops) {
         if (v === null || index.attr(node, k) >= 0) continue;
-        added += ` ${k}="${this.#escape(v, '"')}"`;
+        memo.part(k).part(this.#escape(v, '"'));
         count++;
       }
-      if (added !== '') {
+      if (count > before) {
         const at = total > 0 ? index.valueEnd(first + total - 1) + 1 : index.nameEnd(node);
-        out.push({ start: at, end: at, text: this.#shared(added) });
+        const added = memo.text(() => {
+          let text = '';
+          for (const [k, v] of ops) if (v !== null && index.attr(node, k) < 0) text += ` ${k}="${this.#escape(v, '"')}"`;
+          return text;
+        });
+        out.push({ start: at, end: at, text: added });
       }
       if (count !== total) (finalAttrCount ??= new Map()).set(node, count);
       // Only a removal empties an element; one that was empty before is left as the user wrote it.
@@ -224,8 +226,7 @@ class OwnerPlan {
     const removals = prune ? this.#prune(prune, anchors, finalAttrCount, out, start) : [];
     if (anchors) {
       for (const [node, children] of anchors as Map<NodeId, NewElement[]>) {
-        const e = insertChildren(index, this.#nl, node, children, this.#escapeDouble);
-        out.push({ start: e.start, end: e.end, text: this.#shared(e.text) });
+        out.push(insertChildren(index, this.#nl, node, children, this.#escapeDouble, this.#inserted));
       }
     }
     // Removals come after the owner's insertions.
@@ -343,11 +344,63 @@ function wholeLines(index: SpanIndex, node: NodeId): Edit {
 }
 
 /**
- * The edit that adds `children` to `anchor`, indented like the anchor's own children (or one
- * step deeper than the anchor, by the unit the file indents with). `escape` is the plan's
- * memoized attribute escaper: a bulk change renders the same values for thousands of sites.
+ * A text kept once per sequence of parts that makes it: found again by walking the parts, strings
+ * the plan already holds (names, escaped values, indentation), so neither the text is built nor
+ * a long string hashed for each of thousands of sites that get the same one.
  */
-function insertChildren(index: SpanIndex, nl: string, anchor: NodeId, children: readonly NewElement[], escape: (value: string) => string): Edit {
+class TextMemo {
+  readonly #root: MemoNode = { next: null, text: undefined };
+  #at: MemoNode = this.#root;
+
+  /** Starts a walk from the root. */
+  start(): this {
+    this.#at = this.#root;
+    return this;
+  }
+  /** Walks one part on. */
+  part(p: string): this {
+    const next = (this.#at.next ??= new Map());
+    let n = next.get(p);
+    if (n === undefined) next.set(p, (n = { next: null, text: undefined }));
+    this.#at = n;
+    return this;
+  }
+  /** The text kept where the walk stands, or `make()`'s, kept there. */
+  text(make: () => string): string {
+    return (this.#at.text ??= make());
+  }
+}
+
+interface MemoNode {
+  next: Map<string, MemoNode> | null;
+  text: string | undefined;
+}
+
+/** Parts that mark the structure of new elements in a memo walk (names and values follow them at fixed places). */
+const OPEN = '<';
+const ATTR = '@';
+const CLOSE = '/';
+const SELF_CLOSING_ANCHOR = 'self-closing';
+const OWN_LINE = 'line';
+const BEFORE_END_TAG = 'before-end-tag';
+
+/** Walks `memo` over the new elements: each one's name, attributes (name, value) and children. */
+function walkElements(memo: TextMemo, children: readonly NewElement[]): void {
+  for (const el of children) {
+    memo.part(OPEN).part(el.name);
+    for (const [k, v] of el.attrs) memo.part(ATTR).part(k).part(v!);
+    walkElements(memo, el.children);
+    memo.part(CLOSE);
+  }
+}
+
+/**
+ * The edit that adds `children` to `anchor`, indented like the anchor's own children (or one
+ * step deeper than the anchor, by the unit the file indents with). Equal insertions (the same
+ * elements where the file has the same indentation) share one text through `memo`; `escape` is
+ * the plan's memoized attribute escaper.
+ */
+function insertChildren(index: SpanIndex, nl: string, anchor: NodeId, children: readonly NewElement[], escape: (value: string) => string, memo: TextMemo): Edit {
   const text = index.source;
   const aIndent = linePrefix(text, index.start(anchor)).indent;
   // The step from the parent's indentation to the anchor's: the unit when the anchor has no children to copy.
@@ -376,12 +429,19 @@ function insertChildren(index: SpanIndex, nl: string, anchor: NodeId, children: 
     for (const c of children) out += lead ? nl + childIndent + render(c, childIndent) : childIndent + render(c, childIndent) + nl;
     return out;
   };
+  /** The text, from the memo when the same insertion was made before: `where` and what it depends on besides the elements. */
+  const shared = (where: string, name: string, make: () => string): string => {
+    memo.start().part(where).part(name).part(aIndent).part(childIndent).part(unit);
+    walkElements(memo, children);
+    return memo.text(make);
+  };
 
+  const name = index.name(anchor);
   if (index.selfClosing(anchor)) {
-    return { start: index.attrsEnd(anchor), end: index.startTagEnd(anchor), text: `>${block(true)}${nl}${aIndent}</${index.name(anchor)}>` };
+    return { start: index.attrsEnd(anchor), end: index.startTagEnd(anchor), text: shared(SELF_CLOSING_ANCHOR, name, () => `>${block(true)}${nl}${aIndent}</${name}>`) };
   }
   const endTagStart = index.endTagStart(anchor);
   const { lineStart, startsLine } = linePrefix(text, endTagStart);
-  if (lineStart > index.startTagEnd(anchor) && startsLine) return { start: lineStart, end: lineStart, text: block(false) };
-  return { start: endTagStart, end: endTagStart, text: `${block(true)}${nl}${aIndent}` };
+  if (lineStart > index.startTagEnd(anchor) && startsLine) return { start: lineStart, end: lineStart, text: shared(OWN_LINE, name, () => block(false)) };
+  return { start: endTagStart, end: endTagStart, text: shared(BEFORE_END_TAG, name, () => `${block(true)}${nl}${aIndent}`) };
 }

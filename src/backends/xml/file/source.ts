@@ -3,13 +3,17 @@ import { type BigIntStats, closeSync, fstatSync, openSync, readSync, statSync } 
 import { IisFtpsError } from '../../../errors/errors.js';
 import { Gather } from './gather.js';
 import type { OffsetMap } from './offsets.js';
-import type { TextSource } from './text.js';
+import type { LinePrefix, TextSource } from './text.js';
 import { UTF8_BOM } from './utf8.js';
 
 /** Bytes per block read from the file; a few blocks are kept, the planner reads in file order. */
 const BLOCK_BITS = 16;
 const BLOCK = 1 << BLOCK_BITS;
 const BLOCKS_KEPT = 16;
+
+/** Indentations of spaces, by length: one string each, shared by every line indented so. */
+const SPACES: string[] = [];
+const spacesOf = (n: number): string => (SPACES[n] ??= ' '.repeat(n));
 
 /** What a file was when it was scanned: the version a commit must still find. */
 export interface FileIdentity {
@@ -110,7 +114,8 @@ export class FileSource implements TextSource {
   /** Reads bytes [start, end) of the file (into `memory` when given); a file that ended early has changed. */
   #read(start: number, end: number, memory?: Buffer): Buffer {
     const out = memory ? memory.subarray(0, end - start) : Buffer.allocUnsafe(end - start);
-    const fd = this.#open();
+    const held = this.#held;
+    const fd = held >= 0 ? held : this.#open();
     try {
       for (let got = 0; got < out.length; ) {
         const n = readSync(fd, out, got, out.length - got, start + got);
@@ -118,9 +123,68 @@ export class FileSource implements TextSource {
         got += n;
       }
     } finally {
-      closeSync(fd);
+      if (held < 0) closeSync(fd);
     }
     return out;
+  }
+
+  /** The file kept open by `holdingOpen`, or -1. */
+  #held = -1;
+
+  /**
+   * Runs `work` with the file kept open: the blocks it reads (a plan over thousands of sites
+   * reads hundreds) need no open and close each. The file is closed when `work` ends.
+   */
+  holdingOpen<T>(work: () => T): T {
+    if (this.#held >= 0) return work();
+    this.#held = this.#open();
+    try {
+      return work();
+    } finally {
+      closeSync(this.#held);
+      this.#held = -1;
+    }
+  }
+
+  /**
+   * `linePrefix` from the bytes of the blocks, without making strings of the line: the line's
+   * blanks and line breaks are single bytes in UTF-8, so the walk back to the line break and the
+   * indentation are found byte by byte, and an indentation of spaces is one shared string.
+   */
+  linePrefix(offset: number): LinePrefix | null {
+    if (!(offset >= 0 && offset <= this.length)) return null;
+    const bom = this.#bomBytes;
+    const at = this.#byte(offset);
+    let startsLine = true;
+    /** The line's first byte. */
+    let first = bom;
+    for (let p = at - 1; p >= bom; ) {
+      const no = p >> BLOCK_BITS;
+      const block = this.#block(no);
+      const base = no * BLOCK;
+      const low = Math.max(bom, base) - base;
+      let i = p - base;
+      for (; i >= low; i--) {
+        const c = block[i]!;
+        if (c === 0x0a) break;
+        if (c !== 0x20 && c !== 0x09) startsLine = false;
+      }
+      if (i >= low) {
+        first = base + i + 1;
+        break;
+      }
+      p = base - 1;
+    }
+    let end = first;
+    let spaces = true;
+    for (let no = -1, block: Buffer | null = null; end < at; end++) {
+      if (end >> BLOCK_BITS !== no) block = this.#block((no = end >> BLOCK_BITS));
+      const c = block![end & (BLOCK - 1)]!;
+      if (c !== 0x20 && c !== 0x09) break;
+      if (c === 0x09) spaces = false;
+    }
+    const indent = end === first ? '' : spaces ? spacesOf(end - first) : this.#bytes(first, end).toString('latin1');
+    return { lineStart: first === bom ? 0 : this.#map.toChar(first - 1 - bom) + 1, indent, startsLine };
   }
 
   #open(): number {

@@ -1,6 +1,13 @@
 import { Gather } from './gather.js';
 import { UTF8_BOM } from './utf8.js';
 
+/** The start of the line that an offset is on, the blanks that line starts with, and whether only blanks stand before the offset. */
+export interface LinePrefix {
+  readonly lineStart: number;
+  readonly indent: string;
+  readonly startsLine: boolean;
+}
+
 /**
  * The text of a document, as the planner and the writer see it: offsets are UTF-16 offsets into
  * the text without its BOM, as the scan reported them. A source either holds the text
@@ -16,6 +23,8 @@ export interface TextSource {
   slice(start: number, end: number): string;
   /** Offset of the last `ch` (one ASCII character) at or before `from`, or -1. */
   lastIndexOf(ch: string, from: number): number;
+  /** `linePrefix` (scan/spans.ts) answered by the source itself, where it can do so faster; null when it cannot. */
+  linePrefix?(offset: number): LinePrefix | null;
   /**
    * The UTF-8 bytes of a content made of ranges of this text and strings of their own, after a
    * BOM when `bom`, as pieces (each valid only until the next is asked for).

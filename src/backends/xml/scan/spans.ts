@@ -1,5 +1,5 @@
 import { IntColumn } from '../columns.js';
-import type { TextSource } from '../file/text.js';
+import type { LinePrefix, TextSource } from '../file/text.js';
 import { SiteRegistry } from './sites.js';
 import { own } from './strings.js';
 
@@ -234,12 +234,7 @@ const isBlankOnLine = (c: number): boolean => c === 0x20 || c === 0x09;
 /** Characters of a line read at a time while looking for the end of its indentation. */
 const LINE_PEEK = 256;
 
-/** The start of the line that `offset` is on, the blanks that line starts with, and whether only blanks stand before `offset`. */
-export interface LinePrefix {
-  readonly lineStart: number;
-  readonly indent: string;
-  readonly startsLine: boolean;
-}
+export type { LinePrefix } from '../file/text.js';
 
 /**
  * What stands on the line before `offset` (the `<` of an element): the line's indentation
@@ -248,6 +243,8 @@ export interface LinePrefix {
  * character by character: a bulk change asks this several times of every site.
  */
 export function linePrefix(text: TextSource, offset: number): LinePrefix {
+  const own = text.linePrefix?.(offset);
+  if (own) return own;
   const lineStart = offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
   let indent = '';
   for (let at = lineStart; at < offset; at += LINE_PEEK) {
