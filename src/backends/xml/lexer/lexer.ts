@@ -491,6 +491,15 @@ class XmlLexer implements LexTag {
     return close + 2;
   }
 
+  /**
+   * The buffer ends inside the start tag at `lt` (its name ends at `ne`): wait for the next
+   * piece, or fail at the end of the text. A method, not a closure: a closure would be made for
+   * every tag of the document.
+   */
+  #cutShort(final: boolean, lt: number, ne: number): number {
+    return final ? this.#fail(`the document ends inside <${this.#buf.slice(lt + 1, ne)}>`, this.#base + lt) : MORE;
+  }
+
   #startTag(lt: number, final: boolean): number {
     const buf = this.#buf;
     const len = buf.length;
@@ -510,16 +519,14 @@ class XmlLexer implements LexTag {
     let seen: Set<string> | undefined;
     let q = ne;
     let selfClosing = false;
-    /** The buffer ends inside the tag: wait for the next piece, or fail at the end of the text. */
-    const cutShort = (): number => (final ? this.#fail(`the document ends inside <${buf.slice(p, ne)}>`, this.#base + lt) : MORE);
     for (;;) {
       const blank = q;
       while (q < len && isBlank(buf.charCodeAt(q))) q++;
-      if (q >= len) return cutShort();
+      if (q >= len) return this.#cutShort(final, lt, ne);
       const c = buf.charCodeAt(q);
       if (c === GT) break;
       if (c === SLASH) {
-        if (q + 1 >= len) return cutShort();
+        if (q + 1 >= len) return this.#cutShort(final, lt, ne);
         if (buf.charCodeAt(q + 1) !== GT) this.#fail('expected ">" after "/"', this.#base + q + 1);
         selfClosing = true;
         q++;
@@ -531,11 +538,11 @@ class XmlLexer implements LexTag {
       if (blank === q) this.#fail('attributes must be separated by white space', this.#base + q);
       let k = an;
       while (k < len && isBlank(buf.charCodeAt(k))) k++;
-      if (k >= len) return cutShort();
+      if (k >= len) return this.#cutShort(final, lt, ne);
       if (buf.charCodeAt(k) !== EQUALS) this.#fail(`attribute ${buf.slice(q, an)} has no value: write ${buf.slice(q, an)}="..."`, this.#base + k);
       k++;
       while (k < len && isBlank(buf.charCodeAt(k))) k++;
-      if (k >= len) return cutShort();
+      if (k >= len) return this.#cutShort(final, lt, ne);
       const quote = buf.charCodeAt(k);
       if (quote !== DQUOTE && quote !== SQUOTE) this.#fail(`the value of ${buf.slice(q, an)} must be quoted`, this.#base + k);
       const vs = k + 1;
