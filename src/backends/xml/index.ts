@@ -77,7 +77,12 @@ class IndexedSite implements RawSite {
   }
   attribute(element: string, attribute: string): string | undefined {
     const index = this.#index;
-    const path = this.#elements.find((e) => e.element === element)?.path;
+    let path: readonly string[] | undefined;
+    for (const e of this.#elements) {
+      if (e.element !== element) continue;
+      path = e.path;
+      break;
+    }
     const n = path ? nodeAt(index, index.sites.node(this.#site), path) : -1;
     const a = n >= 0 ? index.attr(n, attribute) : -1;
     return a >= 0 ? index.value(a) : undefined;
