@@ -111,6 +111,13 @@ class Level implements SiteIdentity {
 /** Distinct stored texts kept decoded per setting; unique values (certificate hashes, say) are decoded each time past it. */
 const DECODED_KEPT = 256;
 
+/** The map kept under `key` in `outer`, made when first asked for. */
+function mapIn<K, IK, V>(outer: Map<K, Map<IK, V>>, key: K): Map<IK, V> {
+  let inner = outer.get(key);
+  if (!inner) outer.set(key, (inner = new Map()));
+  return inner;
+}
+
 /** A level's stored value of one setting, or undefined when the level does not set it. */
 type Stored = (def: SettingDef) => RawValue | undefined;
 
@@ -160,8 +167,7 @@ export class FtpsSession {
    */
   #decode(def: SettingDef, raw: RawValue): { value: unknown } | { problem: string } {
     if (typeof raw !== 'string') return decodeRaw(def, raw);
-    let byText = this.#decoded.get(def);
-    if (!byText) this.#decoded.set(def, (byText = new Map()));
+    const byText = mapIn(this.#decoded, def);
     let d = byText.get(raw);
     if (d === undefined) {
       d = decodeRaw(def, raw);
@@ -381,11 +387,8 @@ export class FtpsSession {
     const shared = new Map<SettingDef, Map<EffectiveValue['source'], Map<unknown, EffectiveValue>>>();
     const share = (def: SettingDef, e: EffectiveValue): EffectiveValue => {
       if (e.problem !== undefined || (typeof e.value !== 'string' && typeof e.value !== 'boolean')) return e;
-      let bySource = shared.get(def);
-      if (!bySource) shared.set(def, (bySource = new Map()));
-      let byValue = bySource.get(e.source);
-      if (!byValue) bySource.set(e.source, (byValue = new Map()));
       // Keyed by the value itself: "true" and true are different keys.
+      const byValue = mapIn(mapIn(shared, def), e.source);
       const known = byValue.get(e.value);
       if (known) return known;
       byValue.set(e.value, e);

@@ -150,7 +150,6 @@ class OwnerPlan {
     return e;
   }
 
-
   /** Appends the edits of one owner's groups to `out`. */
   owner(owner: NodeId, groups: readonly Group[], out: Edit[]): void {
     const index = this.#index;
@@ -205,7 +204,7 @@ class OwnerPlan {
       const memo = this.#added.start();
       const before = count;
       for (const [k, v] of ops) {
-        if (v === null || index.attr(node, k) >= 0) continue;
+        if (!lacks(index, node, k, v)) continue;
         memo.part(k).part(this.#escape(v, '"'));
         count++;
       }
@@ -213,7 +212,7 @@ class OwnerPlan {
         const at = total > 0 ? index.valueEnd(first + total - 1) + 1 : index.nameEnd(node);
         const added = memo.text(() => {
           let text = '';
-          for (const [k, v] of ops) if (v !== null && index.attr(node, k) < 0) text += ` ${k}="${this.#escape(v, '"')}"`;
+          for (const [k, v] of ops) if (lacks(index, node, k, v)) text += ` ${k}="${this.#escape(v, '"')}"`;
           return text;
         });
         out.push({ start: at, end: at, text: added });
@@ -264,6 +263,9 @@ class OwnerPlan {
 }
 
 const hasSets = (ops: AttributeOps): boolean => ops.some((op) => op[1] !== null);
+
+/** True when an op sets an attribute the element does not have yet: one to append. */
+const lacks = (index: SpanIndex, node: NodeId, name: string, value: string | null): value is string => value !== null && index.attr(node, name) < 0;
 
 /** Adds the elements of `path` below an anchor's new children (merged with those already there), with the values set. */
 function addNew(under: NewElement[], path: readonly string[], ops: AttributeOps): void {
@@ -403,11 +405,14 @@ function walkElements(memo: TextMemo, children: readonly NewElement[]): void {
 function insertChildren(index: SpanIndex, nl: string, anchor: NodeId, children: readonly NewElement[], escape: (value: string) => string, memo: TextMemo): Edit {
   const text = index.source;
   const aIndent = linePrefix(text, index.start(anchor)).indent;
-  // The step from the parent's indentation to the anchor's: the unit when the anchor has no children to copy.
+  // The step from the parent's indentation to the anchor's: the unit when the anchor has no
+  // children to copy. Read once, and only when needed.
+  let base: string | undefined;
   const baseUnit = (): string => {
+    if (base !== undefined) return base;
     const parentStart = index.parentStart(anchor);
     const pIndent = parentStart >= 0 ? linePrefix(text, parentStart).indent : '';
-    return aIndent.length > pIndent.length && aIndent.startsWith(pIndent) ? aIndent.slice(pIndent.length) : '    ';
+    return (base = aIndent.length > pIndent.length && aIndent.startsWith(pIndent) ? aIndent.slice(pIndent.length) : '    ');
   };
   const firstChild = index.firstChildStart(anchor);
   const first = firstChild >= 0 ? linePrefix(text, firstChild) : null;

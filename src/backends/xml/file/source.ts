@@ -275,7 +275,7 @@ export class FileSource implements TextSource {
           eof = true;
         } else sha?.update(buf.subarray(0, bufLen));
       };
-      /** Moves to byte `to` without copying (what is passed over is still read and hashed). */
+      /** Moves to byte `to` without copying (what is passed over is still read, and hashed when the stamp proves nothing). */
       const skip = (to: number): void => {
         while (pos < to && !eof) {
           if (pos >= bufAt + bufLen) fill();
@@ -356,16 +356,7 @@ export class FileSource implements TextSource {
    */
   verifyUnchanged(): void {
     const stamp = this.file.stamp;
-    if (stamp && !stamp.racy) {
-      let st: BigIntStats;
-      try {
-        st = statSync(this.file.path, { bigint: true });
-      } catch {
-        throw changedOnDisk(this.file.path);
-      }
-      if (!sameStamp(stamp, st)) throw changedOnDisk(this.file.path);
-      return;
-    }
-    this.verify();
+    if (!stamp || stamp.racy) return this.verify();
+    if (!this.#stampProves()) throw changedOnDisk(this.file.path);
   }
 }
