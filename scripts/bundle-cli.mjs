@@ -53,7 +53,7 @@ for (const f of readdirSync(OUT)) if (f.startsWith('bundle-') || f.startsWith('b
 
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
 await build({
-  stdin: { contents: "export { processIo, run } from './run.js';", loader: 'js', resolveDir: OUT, sourcefile: 'bundle.js' },
+  stdin: { contents: "export { processIo, run } from './run.js'; export { keepYoungGenerationSmall } from './heap.js';", loader: 'js', resolveDir: OUT, sourcefile: 'bundle.js' },
   outfile: BUNDLE,
   bundle: true,
   format: 'cjs',

@@ -16,10 +16,11 @@ import Module = require('node:module');
 import { dirname, join } from 'node:path';
 import { Script, constants } from 'node:vm';
 
-/** What bundle.cjs exports: src/cli/run.ts's `run` and `processIo`. */
+/** What bundle.cjs exports: src/cli/run.ts's `run` and `processIo`, src/cli/heap.ts's `keepYoungGenerationSmall`. */
 export interface CliBundle {
   run(argv: readonly string[], io: unknown): Promise<number>;
   processIo(): unknown;
+  keepYoungGenerationSmall(): void;
 }
 
 export const BUNDLE = join(__dirname, 'bundle.cjs');
@@ -53,6 +54,8 @@ export function loadBundle(file: string = BUNDLE, cache: Buffer | undefined = re
 
 if (require.main === module) {
   const { bundle } = loadBundle();
+  // After the compile: V8 takes the code cache only with the flags that made it (src/cli/heap.ts).
+  bundle.keepYoungGenerationSmall();
   void bundle.run(process.argv.slice(2), bundle.processIo()).then((code) => {
     process.exitCode = code;
   });

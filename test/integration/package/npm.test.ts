@@ -12,6 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFi
 import { isBuiltin } from 'node:module';
 import { join, posix, sep } from 'node:path';
 import { REPO, tempDir } from '../../support/fixture.js';
+import { generateConfig } from '../../support/generate.js';
 import { type TestRegistry, readTarball, startRegistry } from '../../support/npm-registry.js';
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -219,6 +220,29 @@ describe('npm package (packed tarball, installed locally and globally)', functio
     assert.deepEqual(probe('undefined'), { rejected: false, code: 0, out: `${pkg.version}\n` });
     // Bytes V8 cannot use (as a cache from another Node version would be): refused, and the command runs all the same.
     assert.deepEqual(probe("Buffer.from('not a code cache')"), { rejected: true, code: 0, out: `${pkg.version}\n` });
+  });
+
+  it('keeps its young generation at the size it starts with through a bulk set (src/cli/heap.ts)', () => {
+    const bin = join(consumer, 'node_modules', 'iis-ftps', 'dist', 'cli', 'bin.cjs');
+    // Loaded before anything else: at exit, the memory V8's young generation holds (both semi-spaces), on stderr.
+    const probe = join(work, 'young-generation-probe.cjs');
+    writeFileSync(probe, "process.on('exit', () => process.stderr.write('\\nYOUNG_GENERATION ' + require('node:v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size + '\\n'));\n");
+    const youngAtExit = (sites: number, command: (argv: string[]) => string[]): number => {
+      const config = join(tempDir(), 'applicationHost.config');
+      writeFileSync(config, generateConfig(sites).text);
+      const r = run(process.execPath, ['--require', probe, ...command(['set', '--config', config, '--all-ftp-sites', '--ssl128', 'true', '--no-backup'])], { cwd: work });
+      assert.equal(r.status, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, /unrecognized flag/);
+      return Number(/YOUNG_GENERATION (\d+)/.exec(r.stderr)?.[1]);
+    };
+    const installed = (argv: string[]) => [bin, ...argv];
+    // The same bundle and work without the setting.
+    const withoutSetting = (argv: string[]) => ['-e', `const { bundle } = require(${JSON.stringify(bin)}).loadBundle(); bundle.run(${JSON.stringify(argv)}, bundle.processIo()).then((c) => { process.exitCode = c; });`];
+    // A small file: the young generation as it starts, once it has been collected (both semi-spaces in use).
+    const small = youngAtExit(50, installed);
+    assert.ok(small > 0);
+    assert.ok(youngAtExit(5000, withoutSetting) > small, 'without the setting, the young generation grows on 5,000 sites');
+    assert.equal(youngAtExit(5000, installed), small);
   });
 
   it('installs from the tarball in an empty folder, production dependencies only, though edge-js cannot be installed', () => {
