@@ -70,21 +70,28 @@ export function writeChanges(report: ChangeReport, file: string | undefined, wri
     write('Nothing to change: every value is already so. Nothing was written.\n');
     return;
   }
-  let pending = '';
-  // A site's changes come together: its label is made once for them.
+  // The pieces of the lines not yet written, joined once per piece of output: no string is built
+  // per line (nor per change), and a site's label and each setting's name are made once.
+  const parts: string[] = [];
+  let pending = 0;
   let target: ChangeReport['changes'][number]['target'] | null = null;
   let name = '';
+  const keys = new Map<string, string>();
   for (const c of report.changes) {
     if (c.target !== target) {
       target = c.target;
       name = label(target);
     }
-    const after = c.new === null ? `(inherits ${show(c.effective.value)} from ${c.effective.source})` : show(c.new);
+    let key = keys.get(c.setting);
+    if (key === undefined) keys.set(c.setting, (key = `: ${c.element}.${c.attribute}: `));
     const before = c.old === null ? '(not set)' : show(c.old);
-    pending += `${name}: ${c.element}.${c.attribute}: ${before} -> ${after}\n`;
-    if (pending.length >= OUTPUT_CHUNK) {
-      write(pending);
-      pending = '';
+    const after = c.new === null ? `(inherits ${show(c.effective.value)} from ${c.effective.source})` : show(c.new);
+    parts.push(name, key, before, ' -> ', after, '\n');
+    pending += name.length + key.length + before.length + after.length + 5;
+    if (pending >= OUTPUT_CHUNK) {
+      write(parts.join(''));
+      parts.length = 0;
+      pending = 0;
     }
   }
   const tail: string[] = [];
@@ -92,7 +99,7 @@ export function writeChanges(report: ChangeReport, file: string | undefined, wri
     if (report.diff) tail.push('', report.diff.trimEnd());
     tail.push('', `What if: ${report.changes.length} change(s); nothing was written.`);
   } else tail.push('', report.written ? `Wrote ${report.changes.length} change(s)${file ? ` to ${file}` : ''} in one commit.` : 'Nothing was written.');
-  write(`${pending}${tail.join('\n')}\n`);
+  write(`${parts.join('')}${tail.join('\n')}\n`);
 }
 
 export function formatTest(report: TestReport): string {

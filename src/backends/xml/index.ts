@@ -34,7 +34,7 @@ export interface XmlBackendOptions {
 /** The element at `path` below `node` (a site or siteDefaults), or -1. */
 function nodeAt(index: SpanIndex, node: NodeId, path: readonly string[]): NodeId {
   let n = node;
-  for (const name of path) if (n >= 0) n = index.child(n, name);
+  for (let i = 0; i < path.length && n >= 0; i++) n = index.child(n, path[i]!);
   return n;
 }
 
@@ -78,9 +78,11 @@ class IndexedSite implements RawSite {
   attribute(element: string, attribute: string): string | undefined {
     const index = this.#index;
     let path: readonly string[] | undefined;
-    for (const e of this.#elements) {
-      if (e.element !== element) continue;
-      path = e.path;
+    // Index loops: a bulk change asks this for every setting of every site.
+    const elements = this.#elements;
+    for (let i = 0; i < elements.length; i++) {
+      if (elements[i]!.element !== element) continue;
+      path = elements[i]!.path;
       break;
     }
     const n = path ? nodeAt(index, index.sites.node(this.#site), path) : -1;
