@@ -20,7 +20,7 @@ import { Script, constants } from 'node:vm';
 export interface CliBundle {
   run(argv: readonly string[], io: unknown): Promise<number>;
   processIo(): unknown;
-  keepYoungGenerationSmall(): void;
+  keepYoungGenerationSmall(argv: readonly string[]): void;
 }
 
 export const BUNDLE = join(__dirname, 'bundle.cjs');
@@ -55,7 +55,7 @@ export function loadBundle(file: string = BUNDLE, cache: Buffer | undefined = re
 if (require.main === module) {
   const { bundle } = loadBundle();
   // After the compile: V8 takes the code cache only with the flags that made it (src/cli/heap.ts).
-  bundle.keepYoungGenerationSmall();
+  bundle.keepYoungGenerationSmall(process.argv.slice(2));
   void bundle.run(process.argv.slice(2), bundle.processIo()).then((code) => {
     process.exitCode = code;
   });

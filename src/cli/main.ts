@@ -4,6 +4,6 @@
 import { keepYoungGenerationSmall } from './heap.js';
 import { processIo, run } from './run.js';
 
-keepYoungGenerationSmall();
+keepYoungGenerationSmall(process.argv.slice(2));
 
 process.exitCode = await run(process.argv.slice(2), processIo());
