@@ -8,6 +8,25 @@ export class Gather {
   readonly #scratch = Buffer.allocUnsafe(PIECE_BYTES);
   #filled = 0;
 
+  /**
+   * Copies `bytes` in when they fit in the room left, without a generator: true when done, false
+   * when the caller must go through `bytes()` (a full buffer or a large range). A bulk change's
+   * content is tens of thousands of short ranges and edits.
+   */
+  tryBytes(bytes: Uint8Array): boolean {
+    if (bytes.length >= PIECE_BYTES >> 1 || bytes.length >= this.#scratch.length - this.#filled) return false;
+    this.#scratch.set(bytes, this.#filled);
+    this.#filled += bytes.length;
+    return true;
+  }
+
+  /** `text(s, 0, s.length, 'utf8')` when all of `s` fits in the room left, without a generator: true when done. */
+  tryText(s: string): boolean {
+    if (s.length * 3 >= this.#scratch.length - this.#filled) return false;
+    this.#filled += this.#scratch.write(s, this.#filled, 'utf8');
+    return true;
+  }
+
   *bytes(bytes: Uint8Array): Iterable<Uint8Array> {
     // A large range goes out as it is, after what was gathered before it: copying it gains nothing.
     if (bytes.length >= PIECE_BYTES >> 1) {

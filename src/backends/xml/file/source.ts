@@ -288,7 +288,7 @@ export class FileSource implements TextSource {
       // Passing over is plain calls; only the bytes copied go through the gatherer.
       for (const part of parts) {
         if (typeof part === 'string') {
-          yield* out.text(part, 0, part.length, 'utf8');
+          if (!out.tryText(part)) yield* out.text(part, 0, part.length, 'utf8');
           continue;
         }
         const from = this.#byte(part[0]);
@@ -300,7 +300,8 @@ export class FileSource implements TextSource {
             continue;
           }
           const end = Math.min(to, bufAt + bufLen);
-          yield* out.bytes(buf.subarray(pos - bufAt, end - bufAt));
+          const range = buf.subarray(pos - bufAt, end - bufAt);
+          if (!out.tryBytes(range)) yield* out.bytes(range);
           pos = end;
         }
         if (pos < to) throw changedOnDisk(this.file.path);
