@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { doesWork, youngGenerationSettable } from '../../src/cli/heap.js';
+import { LARGE_FILE_BYTES, configOf, doesWork, youngGenerationSettable } from '../../src/cli/heap.js';
 import { REPO } from '../support/fixture.js';
 
 const WORKER = join(REPO, 'test', 'support', 'workers', 'young-generation.ts');
@@ -14,7 +14,7 @@ interface Sizes {
 }
 
 /** The worker's young generation at its start, after the setting (if any) and after it keeps about 30 MB of small objects. */
-function youngGeneration(mode: 'kept' | 'default' | 'other-v8'): Sizes {
+function youngGeneration(mode: 'large' | 'small' | 'default' | 'other-v8'): Sizes {
   const r = spawnSync(process.execPath, ['--import', 'tsx', WORKER, mode], { cwd: REPO, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '', 'V8 reported nothing on stderr (no unknown flag)');
@@ -30,9 +30,15 @@ describe("the CLI process's young generation (src/cli/heap.ts)", () => {
     assert.ok(after > before, `V8's young generation grew (${before} -> ${after} bytes)`);
   });
 
-  it('grows once when keepYoungGenerationSmall runs, then stays at that size through the same work', () => {
-    const { started, before, after } = youngGeneration('kept');
+  it('grows once for a large configuration file, then stays at that size through the same work', () => {
+    const { started, before, after } = youngGeneration('large');
     assert.ok(before > started, `it grew once (${started} -> ${before} bytes)`);
+    assert.equal(after, before);
+  });
+
+  it('stays at its start for a small configuration file, through the same work', () => {
+    const { started, before, after } = youngGeneration('small');
+    assert.equal(before, started);
     assert.equal(after, before);
   });
 
@@ -50,5 +56,13 @@ describe("the CLI process's young generation (src/cli/heap.ts)", () => {
   it('is for command lines that do work, not for help or the version', () => {
     for (const argv of [['set', '--config', 'a.config', '--all-ftp-sites'], ['get', '--site', 'help'], ['dsc', 'get'], ['rotate-cert', '--config', 'x']]) assert.equal(doesWork(argv), true, argv.join(' '));
     for (const argv of [[], ['help'], ['help', 'set'], ['--help'], ['set', '--help'], ['get', '-h'], ['--version']]) assert.equal(doesWork(argv), false, argv.join(' ') || '(nothing)');
+  });
+
+  it('finds the configuration file a command line names, in either form', () => {
+    assert.equal(configOf(['set', '--config', 'C:\\inetsrv\\applicationHost.config', '--all-ftp-sites']), 'C:\\inetsrv\\applicationHost.config');
+    assert.equal(configOf(['get', '--config=a b.config', '--site', 'x']), 'a b.config');
+    assert.equal(configOf(['get', '--site', 'x']), undefined);
+    assert.equal(configOf(['get', '--config']), undefined);
+    assert.equal(LARGE_FILE_BYTES, 4 << 20);
   });
 });
