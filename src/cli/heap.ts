@@ -25,7 +25,7 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  * V8 reports a flag it does not know on stderr. A V8 that holds the factor at 2 or more (later
  * sources carry that implication) keeps its default growth.
  */
-export const YOUNG_GENERATION_FLAGS = { grow: '--semi-space-growth-factor=4', keep: '--semi-space-growth-factor=1' } as const;
+const YOUNG_GENERATION_FLAGS = { grow: '--semi-space-growth-factor=4', keep: '--semi-space-growth-factor=1' } as const;
 
 /** The V8 majors whose sources read the flag as above. */
 const CHECKED_V8 = { from: 11, to: 13 };

@@ -118,8 +118,6 @@ function mapIn<K, IK, V>(outer: Map<K, Map<IK, V>>, key: K): Map<IK, V> {
   return inner;
 }
 
-/** A level's stored value of one setting, or undefined when the level does not set it. */
-
 /** Decodes a raw value through its codec into the canonical value, or reports why it cannot. */
 function decodeRaw(def: SettingDef, raw: RawValue): { value: unknown } | { problem: string } {
   const r = def.def.codec.decode(raw);
@@ -257,14 +255,13 @@ export class FtpsSession {
   }
 
   /**
-   * The attributes set at a level as read, one at a time. A site's are looked up anew each time
-   * (the store may answer them lazily), one attribute at a time where the site can, so a bulk
-   * change builds no element records for the sites it goes through.
+   * The text (or value) a level holds for a setting as read, or undefined when not set there. A
+   * site's are looked up anew each time (the store may answer them lazily), one attribute at a
+   * time where the site can, so a bulk change builds no element records for the sites it goes
+   * through.
    */
-  /** The text (or value) a level holds for a setting as read, or undefined when not set there. */
   #stored(level: Level, def: SettingDef): RawValue | undefined {
     const site = level.site;
-    // A site of the offline backend answers one attribute at a time (nothing built per site).
     if (site?.attribute) return site.attribute(def.element, def.attribute);
     const raw = site ? site.elements : this.#snapshot.siteDefaults;
     return raw[def.element]?.[def.attribute];
