@@ -6,16 +6,32 @@ const lineEnd = (text: string, at: number): number => {
   const i = text.indexOf('\n', at);
   return i < 0 ? text.length : i + 1;
 };
-const lineNo = (text: string, at: number): number => {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-};
+
+/**
+ * Line numbers of offsets asked for in increasing order: each count goes on from the last one,
+ * so numbering every hunk of a file reads the file once, not once per hunk.
+ */
+class LineCounter {
+  readonly #text: string;
+  #at = 0;
+  #line = 1;
+  constructor(text: string) {
+    this.#text = text;
+  }
+  /** The 1-based line of `at`; `at` is never before the last offset asked for. */
+  lineOf(at: number): number {
+    const text = this.#text;
+    for (let i = text.indexOf('\n', this.#at); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) this.#line++;
+    this.#at = at;
+    return this.#line;
+  }
+}
 const splitLines = (s: string): string[] => (s === '' ? [] : s.replace(/\r?\n$/, '').split(/\r?\n/));
 
 /**
- * A unified diff of what edits do to a text, built from the edits themselves (so its cost grows
- * with the change, not with the file). Line endings are not shown.
+ * A unified diff of what edits do to a text, built from the edits themselves: only the lines
+ * around each edit are split and compared, and the hunks' line numbers are counted in one pass
+ * over the text. Line endings are not shown.
  */
 export function unifiedDiff(file: string, before: string, edits: readonly Edit[], context = 2): string {
   if (edits.length === 0) return '';
@@ -35,6 +51,7 @@ export function unifiedDiff(file: string, before: string, edits: readonly Edit[]
     } else hunks.push({ from, to, edits: [e] });
   }
   const out = [`--- ${file}`, `+++ ${file} (after)`];
+  const lines = new LineCounter(before);
   let delta = 0;
   for (const h of hunks) {
     const oldLines = splitLines(before.slice(h.from, h.to));
@@ -44,7 +61,7 @@ export function unifiedDiff(file: string, before: string, edits: readonly Edit[]
     while (p < oldLines.length && p < newLines.length && oldLines[p] === newLines[p]) p++;
     let s = 0;
     while (s < oldLines.length - p && s < newLines.length - p && oldLines[oldLines.length - 1 - s] === newLines[newLines.length - 1 - s]) s++;
-    const oLine = lineNo(before, h.from);
+    const oLine = lines.lineOf(h.from);
     out.push(`@@ -${oLine},${oldLines.length} +${oLine + delta},${newLines.length} @@`);
     for (const l of oldLines.slice(0, p)) out.push(` ${l}`);
     for (const l of oldLines.slice(p, oldLines.length - s)) out.push(`-${l}`);

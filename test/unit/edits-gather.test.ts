@@ -1,17 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { Gather } from '../../src/backends/xml/file/gather.js';
 import { type Edit, sortEdits } from '../../src/edits/edits.js';
-
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../bench/generate.js';
 
 describe('sortEdits', () => {
   const e = (start: number, end: number, text: string): Edit => ({ start, end, text });
@@ -52,7 +42,7 @@ describe('Gather (the write buffer)', () => {
   it('gives the same pieces with direct copies as through its generators, for ranges and texts of every size', () => {
     const texts = ['', ' sslFlags="Ssl128"', 'é', '\u{1F512} x', 'ü'.repeat(40_000), 'a'.repeat(300_000)];
     for (let seed = 1; seed <= 40; seed++) {
-      const next = random(seed);
+      const next = prng(seed);
       const parts: Piece[] = [];
       for (let i = 0; i < 60; i++) {
         const r = next();
