@@ -61,6 +61,17 @@ export function formatChanges(report: ChangeReport, file?: string): string {
 /** Text written to the output at a time by `writeChanges`. */
 const OUTPUT_CHUNK = 1 << 16;
 
+/** A long text handed to `write` a piece at a time, never cutting a surrogate pair in two. */
+function writeInPieces(text: string, write: (text: string) => void): void {
+  for (let i = 0; i < text.length; ) {
+    let end = Math.min(text.length, i + OUTPUT_CHUNK);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    write(text.slice(i, end));
+    i = end;
+  }
+}
+
 /**
  * `formatChanges`, handed to `write` a piece at a time: a bulk change of tens of thousands of
  * settings is never held as one text (nor as one line each) before it is written.
@@ -94,12 +105,14 @@ export function writeChanges(report: ChangeReport, file: string | undefined, wri
       pending = 0;
     }
   }
-  const tail: string[] = [];
   if (report.whatIf) {
-    if (report.diff) tail.push('', report.diff.trimEnd());
-    tail.push('', `What if: ${report.changes.length} change(s); nothing was written.`);
-  } else tail.push('', report.written ? `Wrote ${report.changes.length} change(s)${file ? ` to ${file}` : ''} in one commit.` : 'Nothing was written.');
-  write(`${parts.join('')}${tail.join('\n')}\n`);
+    // The diff (it ends with a line end) is written as it is: for a bulk change it is long.
+    if (report.diff) {
+      write(`${parts.join('')}\n`);
+      writeInPieces(report.diff, write);
+    } else write(parts.join(''));
+    write(`\nWhat if: ${report.changes.length} change(s); nothing was written.\n`);
+  } else write(`${parts.join('')}\n${report.written ? `Wrote ${report.changes.length} change(s)${file ? ` to ${file}` : ''} in one commit.` : 'Nothing was written.'}\n`);
 }
 
 export function formatTest(report: TestReport): string {

@@ -26,6 +26,8 @@ class LineCounter {
     return this.#line;
   }
 }
+/** Text joined at a time while a diff is built. */
+const CHUNK = 1 << 16;
 const splitLines = (s: string): string[] => (s === '' ? [] : s.replace(/\r?\n$/, '').split(/\r?\n/));
 
 /**
@@ -50,7 +52,17 @@ export function unifiedDiff(file: string, before: string, edits: readonly Edit[]
       last.edits.push(e);
     } else hunks.push({ from, to, edits: [e] });
   }
-  const out = [`--- ${file}`, `+++ ${file} (after)`];
+  // The text is joined a piece at a time: a diff of a bulk change is as long as a large part of
+  // the file, and a string per line of it would take several times its size.
+  const chunks: string[] = [];
+  let parts: string[] = [`--- ${file}\n+++ ${file} (after)\n`];
+  let pending = 0;
+  const put = (mark: string, ls: readonly string[], a: number, b: number): void => {
+    for (let k = a; k < b; k++) {
+      parts.push(mark, ls[k]!, '\n');
+      pending += ls[k]!.length + 2;
+    }
+  };
   const lines = new LineCounter(before);
   let delta = 0;
   for (const h of hunks) {
@@ -62,12 +74,18 @@ export function unifiedDiff(file: string, before: string, edits: readonly Edit[]
     let s = 0;
     while (s < oldLines.length - p && s < newLines.length - p && oldLines[oldLines.length - 1 - s] === newLines[newLines.length - 1 - s]) s++;
     const oLine = lines.lineOf(h.from);
-    out.push(`@@ -${oLine},${oldLines.length} +${oLine + delta},${newLines.length} @@`);
-    for (const l of oldLines.slice(0, p)) out.push(` ${l}`);
-    for (const l of oldLines.slice(p, oldLines.length - s)) out.push(`-${l}`);
-    for (const l of newLines.slice(p, newLines.length - s)) out.push(`+${l}`);
-    for (const l of oldLines.slice(oldLines.length - s)) out.push(` ${l}`);
+    parts.push(`@@ -${oLine},${oldLines.length} +${oLine + delta},${newLines.length} @@\n`);
+    put(' ', oldLines, 0, p);
+    put('-', oldLines, p, oldLines.length - s);
+    put('+', newLines, p, newLines.length - s);
+    put(' ', oldLines, oldLines.length - s, oldLines.length);
     delta += newLines.length - oldLines.length;
+    if (pending >= CHUNK) {
+      chunks.push(parts.join(''));
+      parts = [];
+      pending = 0;
+    }
   }
-  return out.join('\n') + '\n';
+  chunks.push(parts.join(''));
+  return chunks.join('');
 }

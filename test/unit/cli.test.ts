@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../src/cli/run.js';
+import type { ChangeReport } from '../../src/api/commit.js';
 import { FIXTURE, REPO, copyFixture, mtimeOf, readBytes, readText, tempDir } from '../support/fixture.js';
 
 interface Outcome {
@@ -249,5 +250,29 @@ describe('cli output of a bulk set', () => {
     assert.ok(parts.length > 1);
     assert.equal(parts.join(''), formatChanges(report, path));
     assert.equal(formatChanges({ changes: [], written: false, whatIf: false }), 'Nothing to change: every value is already so. Nothing was written.\n');
+  });
+
+  it('writes a long diff in pieces that never cut a character outside the BMP in two', async () => {
+    const { writeChanges } = await import('../../src/cli/format.js');
+    const change = {
+      target: { level: 'site', name: 'ftp \u{1F600}', id: 1 },
+      setting: 'ssl128',
+      element: 'ssl',
+      attribute: 'ssl128',
+      old: null,
+      new: true,
+      effective: { value: true, source: 'site' },
+    } as unknown as ChangeReport['changes'][number];
+    // A pair straddles each 64 K boundary of the diff, whichever piece the boundary falls in.
+    for (const before of [(1 << 16) - 1, (1 << 16) - 2, 1 << 16]) {
+      const diff = `${'x'.repeat(before)}\u{1F600}${'y'.repeat(1 << 16)}\u{1F601}\n`;
+      const pieces: string[] = [];
+      writeChanges({ changes: [change], written: false, whatIf: true, diff }, 'f', (t) => pieces.push(t));
+      const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+      for (const p of pieces) assert.ok(!lone.test(p), `a piece of ${p.length} characters holds no half of a surrogate pair`);
+      const whole = pieces.join('');
+      assert.ok(whole.includes(diff), 'the diff is written whole');
+      assert.ok(pieces.length >= 4, `${pieces.length} pieces`);
+    }
   });
 });
