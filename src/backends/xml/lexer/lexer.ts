@@ -186,7 +186,9 @@ class XmlLexer implements LexTag {
   #feed(text: string): void {
     this.#checkChars(text, this.#base + this.#buf.length);
     const i = this.#i;
-    this.#buf = i < this.#buf.length ? this.#buf.slice(i) + text : text;
+    // Joined, not added: `a + b` makes a rope, and every search and character read of the
+    // lexer would then go through it; a join makes one flat string.
+    this.#buf = i < this.#buf.length ? [this.#buf.slice(i), text].join('') : text;
     this.#base += i;
     this.#i = 0;
     this.#amp = this.#cdataEnd = UNKNOWN;
