@@ -269,6 +269,39 @@ describe('offline backend without the text in memory', () => {
       assert.equal(index.newline, '\r\n');
     });
 
+    it('reads ASCII chunks and the non-ASCII ones after them alike, with or without a BOM, a character cut between two chunks', async () => {
+      const g = generateConfig({ sites: 900, seed: 22 });
+      // Every site after the first few chunks has a non-ASCII name; the first one to be so starts
+      // where a three-byte character is cut by the end of a 64 KB chunk.
+      const at = g.text.indexOf('<site name="', 5 * 65536);
+      const base = g.text.slice(0, at);
+      const rest = g.text.slice(at).replace(/<site name="([^"]*)"/g, '<site name="$1-✓Ö"');
+      const k = Buffer.byteLength(rest.slice(0, rest.indexOf('✓')));
+      // The first ✓ (three bytes) starts on the last byte of the sixth chunk.
+      const pad = 6 * 65536 - 1 - Buffer.byteLength(base) - '<!---->'.length - k;
+      assert.ok(pad > 0);
+      const text = `${base}<!--${'x'.repeat(pad)}-->${rest}`;
+      assert.equal(Buffer.byteLength(text.slice(0, text.indexOf('✓'))), 6 * 65536 - 1, 'the first ✓ straddles a chunk boundary');
+      for (const bom of ['', '\uFEFF']) {
+        const path = writeTemp(bom + text);
+        const { source, index } = scanFile(path, trie);
+        const whole = scan(text, trie);
+        assert.deepEqual(spansOf(index), spansOf(whole));
+        assert.deepEqual(index.sites.entries(), whole.sites.entries());
+        assert.equal(source.length, text.length);
+        assert.equal(source.slice(text.length - 200, text.length), text.slice(-200));
+        const s = index.sites.entries().findIndex((e) => e.name.endsWith('-✓Ö'));
+        assert.ok(s > 0, 'a site with a non-ASCII name after ASCII chunks');
+        const start = index.start(index.sites.node(s));
+        assert.equal(source.slice(start, start + 80), text.slice(start, start + 80));
+      }
+      // A character's first byte ends a chunk, a chunk of ASCII follows, then the character's last
+      // two bytes: not UTF-8 (those two bytes are not read as the end of the first one).
+      const bytes = Buffer.from(text);
+      const broken = Buffer.concat([bytes.subarray(0, 6 * 65536 - 1), Buffer.from([0xe2]), Buffer.from('x'.repeat(65536)), bytes.subarray(6 * 65536)]);
+      await expectError(() => scanFile(writeTemp(broken), trie), 'XML_ENCODING', new RegExp(`not valid UTF-8 at byte ${6 * 65536 - 1}\\b`));
+    });
+
     it('tells LF files from CRLF ones, also when the first line break starts a chunk', () => {
       const lf = readFileSync(FIXTURE, 'utf8').replace(/\r\n/g, '\n');
       assert.equal(scanFile(writeTemp(lf), trie).index.newline, '\n');

@@ -168,6 +168,7 @@ export function readConfigFileInChunks(path: string, onText: (text: string) => v
     return true;
   };
   let clean = true;
+  let asciiSoFar = true;
   try {
     const buf = Buffer.allocUnsafe(CHUNK_BYTES);
     for (let n = readSync(fd, buf, 0, buf.length, null); n > 0 && clean; n = readSync(fd, buf, 0, buf.length, null)) {
@@ -180,6 +181,13 @@ export function readConfigFileInChunks(path: string, onText: (text: string) => v
         if (bom) chunk = chunk.subarray(3);
       }
       size += n;
+      // While every chunk has been ASCII, none ends inside a character: an ASCII chunk is its
+      // own text (copied byte for byte, not decoded) and has no offsets to map.
+      if (asciiSoFar && isAscii(chunk)) {
+        clean &&= take(chunk.toString('latin1'), true);
+        continue;
+      }
+      asciiSoFar = false;
       const text = decoder.write(chunk);
       // All ASCII, nothing pending from the chunk before (one character per byte): no offsets to map.
       clean &&= take(text, text.length === chunk.length && isAscii(chunk));
