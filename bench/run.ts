@@ -8,8 +8,8 @@
  *
  * - start-up: `iis-ftps --help`, and `get` on a 10-site file, against a bare `node -e 0`;
  * - on a file of `--sites` sites from each of two generators (generate.ts, generate-varied.ts):
- *   `get` of one site, `set` of one site, the same `set` when already so (no-op), and `set` on
- *   every FTP site, each against the floor: read the file, one full pass of a conformant
+ *   `get` of one site, `set` of one site, the same `set` when already so (no-op), `set` on
+ *   every FTP site, and that `set` with `--what-if` (its diff printed), each against the floor: read the file, one full pass of a conformant
  *   streaming XML parser (saxes), write it back (bench/worker.mjs floor);
  * - peak RSS of every run of every operation on those files, as a multiple of the file's size:
  *   the max over runs, not the median.
@@ -127,6 +127,8 @@ function main(): void {
         ['set one site (2 settings)', [CLI, 'set', '--config', work, '--site', g.middleSite, ...SET], 'written', work, 1.3],
         ['set one site, already so (no-op)', [CLI, 'set', '--config', noop, '--site', g.middleSite, ...SET], 'nothing written', noop, 1.0],
         [`set every FTP site (${g.ftpSites}, 2 settings)`, [CLI, 'set', '--config', work, '--all-ftp-sites', ...SET], 'written', work, 2.0],
+        // For reference: the same set with --what-if prints every change and a diff of the whole file.
+        ['the same set with --what-if (diff printed)', [CLI, 'set', '--config', input, '--all-ftp-sites', ...SET, '--what-if'], 'nothing written', input, null],
       ];
       for (const [label, args, expect, file, target] of ops) {
         const f: Figure = { name: `${gen}, ${sites} sites (${mb(fileBytes)} MB): ${label}`, reference: 'floor', target, ratios: [], cpuRatios: [], ms: [], refMs: [], rss: [], fileBytes };
