@@ -138,8 +138,10 @@ class XmlLexer implements LexTag {
   #badAt = Infinity;
   /** A high surrogate that ended the last piece, held back to be read with the next. */
   #carry = '';
-  // Cached searches in `#buf`: the next `&` and `]]>` at or after where they were last needed.
+  // Cached searches in `#buf`: the next `&` and `]]>` at or after where they were last needed,
+  // and the next `<` after the start tag just lexed (it looked for it), or UNKNOWN.
   #amp = UNKNOWN;
+  #nextLt = UNKNOWN;
   #cdataEnd = UNKNOWN;
 
   // The tag being reported.
@@ -191,7 +193,7 @@ class XmlLexer implements LexTag {
     this.#buf = i < this.#buf.length ? [this.#buf.slice(i), text].join('') : text;
     this.#base += i;
     this.#i = 0;
-    this.#amp = this.#cdataEnd = UNKNOWN;
+    this.#amp = this.#cdataEnd = this.#nextLt = UNKNOWN;
   }
 
   // --- LexTag: the tag being reported -------------------------------------------------------
@@ -280,7 +282,9 @@ class XmlLexer implements LexTag {
       this.#bom = true;
     }
     for (;;) {
-      const lt = buf.indexOf('<', i);
+      const known = this.#nextLt;
+      this.#nextLt = UNKNOWN;
+      const lt = known >= i ? known : buf.indexOf('<', i);
       if (lt < 0) {
         i = this.#trailingText(i, final);
         break;
@@ -516,6 +520,7 @@ class XmlLexer implements LexTag {
     const valueEnd = this.#valueEnd;
     // The next `<`: an attribute value must end before it.
     let nextLt = buf.indexOf('<', p);
+    this.#nextLt = nextLt;
     if (nextLt < 0) nextLt = Infinity;
     let count = 0;
     let seen: Set<string> | undefined;
