@@ -314,7 +314,15 @@ class XmlLexer implements LexTag {
     }
     // A reference or `]]>` may run on into the next piece: the text is checked up to either.
     let safe = len - 2;
-    const amp = safe > 0 ? buf.lastIndexOf('&', safe - 1) : -1;
+    // The last `&` of the text itself, looked for back to where the text starts only: a
+    // `lastIndexOf` would go on through the whole piece before it when the text has none.
+    let amp = -1;
+    for (let k = safe - 1; k >= i; k--) {
+      if (buf.charCodeAt(k) === 0x26 /* & */) {
+        amp = k;
+        break;
+      }
+    }
     if (amp >= i) {
       const semi = buf.indexOf(';', amp);
       if (semi < 0 || semi >= safe) safe = amp;
