@@ -31,6 +31,33 @@ export function trieCovers(outer: PathTrie, inner: PathTrie): boolean {
   return true;
 }
 
+/**
+ * A path trie as the scan walks it: each level's names in a list, compared with `===`. A tag's
+ * name is a new string each time; looked up in a map it would be hashed first, for every child
+ * of every tracked element (most of them a site's children nobody asked for).
+ */
+interface TrieLevel {
+  readonly names: readonly string[];
+  readonly below: readonly TrieLevel[];
+}
+
+function compile(trie: PathTrie): TrieLevel {
+  const names: string[] = [];
+  const below: TrieLevel[] = [];
+  for (const [name, next] of trie) {
+    names.push(name);
+    below.push(compile(next));
+  }
+  return { names, below };
+}
+
+/** The position of `name` among a level's names, or -1. */
+function positionIn(level: TrieLevel, name: string): number {
+  const names = level.names;
+  for (let i = 0; i < names.length; i++) if (names[i] === name) return i;
+  return -1;
+}
+
 /** Where `<sites>` sits: in applicationHost.config, or as the root of a `configSource` file. */
 export const SITES_IN_APPHOST = ['configuration', 'system.applicationHost', 'sites'] as const;
 export const SITES_AS_ROOT = ['sites'] as const;
@@ -51,7 +78,7 @@ interface Frame {
   /** The tracked node, or -1 for elements nobody asked for. */
   readonly node: NodeId;
   /** What to track below this element. */
-  readonly trie: PathTrie | null;
+  readonly trie: TrieLevel | null;
   /** Depth along the path to `<sites>` this frame matches, or -1. */
   readonly sitesDepth: number;
   /** The site this frame is (`<site>`) or lists the bindings of (`<bindings>`), or -1. */
@@ -97,6 +124,7 @@ export function scan(text: string, trie: PathTrie, options: ScanOptions = {}): S
  */
 export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?: string): Scanner {
   const sitesPath = options.sitesPath ?? SITES_IN_APPHOST;
+  const tracked = compile(trie);
   const filter = options.siteFilter;
   const index = new SpanIndex();
   const stack: Frame[] = [];
@@ -119,10 +147,12 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
    * Records an element: attributes for elements below a site or siteDefaults, the ones edits
    * touch; for the others (`<sites>`, `<site>`, `<siteDefaults>`) only where the attributes end.
    */
-  const record = (tag: LexTag, parentStart: number, withAttrs: boolean): NodeId => {
+  const record = (tag: LexTag, name: string, parentStart: number, withAttrs: boolean): NodeId => {
     const count = tag.count;
-    const attrsEnd = count > 0 ? tag.valueEnd(count - 1) + 1 : tag.start + 1 + tag.name.length;
-    const node = index.openNode({ name: tag.name, start: tag.start, startTagEnd: tag.end, selfClosing: tag.selfClosing, attrsEnd, parentStart }, withAttrs ? count : 0);
+    const attrsEnd = count > 0 ? tag.valueEnd(count - 1) + 1 : tag.start + 1 + name.length;
+    // `name` is the tag's name as the scan knows it (a constant, or the trie's own string): the
+    // index looks it up without hashing a new string for each element.
+    const node = index.openNode({ name, start: tag.start, startTagEnd: tag.end, selfClosing: tag.selfClosing, attrsEnd, parentStart }, withAttrs ? count : 0);
     if (withAttrs) for (let i = 0; i < count; i++) index.addAttr(tag.attrName(i), tag.nameStart(i), tag.valueStart(i), tag.valueEnd(i), tag.value(i), tag.single(i));
     return node;
   };
@@ -144,33 +174,33 @@ export function createScanner(trie: PathTrie, options: ScanOptions = {}, whole?:
       let frame = UNTRACKED;
       const start = tag.start;
       if (parent && parent.node >= 0 && index.firstChildStart(parent.node) < 0) index.setFirstChildStart(parent.node, start);
-      let below: PathTrie | undefined;
+      let at = -1;
       if ((parent ? parent.sitesDepth === depth - 1 : depth === 0) && sitesPath[depth] === tag.name) {
         let node = -1;
         if (depth === sitesPath.length - 1 && index.sitesNode < 0) {
-          node = index.sitesNode = record(tag, parent?.start ?? -1, false);
+          node = index.sitesNode = record(tag, sitesPath[depth]!, parent?.start ?? -1, false);
           const source = tag.get('configSource');
           index.configSource = source === undefined ? null : own(source);
         }
         frame = { name: tag.name, start, node, trie: null, sitesDepth: depth, site: -1, protocols: null };
       } else if (parent && parent.node >= 0 && parent.node === index.sitesNode && (tag.name === 'site' || tag.name === 'siteDefaults')) {
         if (tag.name === 'siteDefaults') {
-          const node = record(tag, parent.start, false);
+          const node = record(tag, 'siteDefaults', parent.start, false);
           if (index.siteDefaults < 0) index.siteDefaults = node;
-          frame = { name: tag.name, start, node, trie, sitesDepth: -1, site: -1, protocols: null };
+          frame = { name: tag.name, start, node, trie: tracked, sitesDepth: -1, site: -1, protocols: null };
         } else {
           const name = tag.get('name') ?? '';
           const rawId = tag.get('id');
           const id = rawId !== undefined && /^\d+$/.test(rawId) ? Number(rawId) : null;
           if (!filter || filter.names.has(name.toUpperCase()) || (id !== null && filter.ids.has(id))) {
-            const node = record(tag, parent.start, false);
+            const node = record(tag, 'site', parent.start, false);
             const site = index.sites.add(name, id, node);
-            frame = { name: tag.name, start, node, trie, sitesDepth: -1, site, protocols: null };
+            frame = { name: tag.name, start, node, trie: tracked, sitesDepth: -1, site, protocols: null };
           } else index.sites.add(name, id, -1);
         }
-      } else if ((below = parent?.trie?.get(tag.name)) !== undefined) {
-        const node = record(tag, parent!.start, true);
-        frame = { name: tag.name, start, node, trie: below, sitesDepth: -1, site: -1, protocols: null };
+      } else if (parent?.trie && (at = positionIn(parent.trie, tag.name)) >= 0) {
+        const node = record(tag, parent.trie.names[at]!, parent.start, true);
+        frame = { name: tag.name, start, node, trie: parent.trie.below[at]!, sitesDepth: -1, site: -1, protocols: null };
       } else if (tag.name === 'bindings' && parent && parent.site >= 0 && parent.protocols === null) {
         frame = { name: tag.name, start: -1, node: -1, trie: null, sitesDepth: -1, site: parent.site, protocols: [] };
       } else if (tag.name === 'binding' && parent?.name === 'bindings' && parent.protocols) {
