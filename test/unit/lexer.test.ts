@@ -536,6 +536,10 @@ const CASES: readonly (readonly [Expected, string])[] = [
   [ACCEPTED, '<a __proto__="1" constructor="2" toString="3"/>'],
   [ACCEPTED, '<a b="1" B="2"/>'],
   [REFUSED, '<a b="1" b="2"/>'],
+  // A value never closed, a "<" after its quote, at the end of the text, after a tag lexed whole.
+  [ACCEPTED, '<r><a b="x"><c d="y"/></a></r>'],
+  [REFUSED, '<r><a b="x"><c d="never closed </c></a></r>'],
+  [REFUSED, '<r><a b="x"/><c d="never closed </r>'],
   [REFUSED, '<a b="1" c="2" b="3"/>'],
   [REFUSED, '<a b="1"c="2"/>'],
   [REFUSED, "<a b='1'c='2'/>"],

@@ -528,7 +528,6 @@ class XmlLexer implements LexTag {
     const valueEnd = this.#valueEnd;
     // The next `<`: an attribute value must end before it.
     let nextLt = buf.indexOf('<', p);
-    this.#nextLt = nextLt;
     if (nextLt < 0) nextLt = Infinity;
     let count = 0;
     let seen: Set<string> | undefined;
@@ -596,6 +595,8 @@ class XmlLexer implements LexTag {
     this.selfClosing = selfClosing;
     this.count = count;
     if (this.#base + q >= this.#badAt) this.#fail('', this.#badAt);
+    // Kept only for a tag lexed whole: one cut short is lexed again from its `<`.
+    this.#nextLt = nextLt === Infinity ? UNKNOWN : nextLt;
     this.#handlers.openTag(this);
     if (selfClosing) {
       if (this.#open.length === 0) this.#rootClosed = true;
