@@ -9,8 +9,9 @@
  * - start-up: `iis-ftps --help`, and `get` on a 10-site file, against a bare `node -e 0`;
  * - on a file of `--sites` sites from each of two generators (generate.ts, generate-varied.ts):
  *   `get` of one site, `set` of one site, the same `set` when already so (no-op), `set` on
- *   every FTP site, and that `set` with `--what-if` (its diff printed), each against the floor: read the file, one full pass of a conformant
- *   streaming XML parser (saxes), write it back (bench/worker.mjs floor);
+ *   every FTP site, and that `set` with `--what-if` (its diff printed), each against the floor:
+ *   read the file, one full pass of a conformant streaming XML parser (saxes), write it back
+ *   (bench/worker.mjs floor);
  * - peak RSS of every run of every operation on those files, as a multiple of the file's size:
  *   the max over runs, not the median.
  *

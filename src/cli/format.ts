@@ -105,14 +105,18 @@ export function writeChanges(report: ChangeReport, file: string | undefined, wri
       pending = 0;
     }
   }
-  if (report.whatIf) {
-    // The diff (it ends with a line end) is written as it is: for a bulk change it is long.
-    if (report.diff) {
-      write(`${parts.join('')}\n`);
-      writeInPieces(report.diff, write);
-    } else write(parts.join(''));
-    write(`\nWhat if: ${report.changes.length} change(s); nothing was written.\n`);
-  } else write(`${parts.join('')}\n${report.written ? `Wrote ${report.changes.length} change(s)${file ? ` to ${file}` : ''} in one commit.` : 'Nothing was written.'}\n`);
+  write(`${parts.join('')}\n`);
+  // The diff (it ends with a line end) is written as it is, a blank line after it: for a bulk change it is long.
+  if (report.whatIf && report.diff) {
+    writeInPieces(report.diff, write);
+    write('\n');
+  }
+  const done = report.whatIf
+    ? `What if: ${report.changes.length} change(s); nothing was written.`
+    : report.written
+      ? `Wrote ${report.changes.length} change(s)${file ? ` to ${file}` : ''} in one commit.`
+      : 'Nothing was written.';
+  write(`${done}\n`);
 }
 
 export function formatTest(report: TestReport): string {
